@@ -46,7 +46,8 @@ export function readAllowlist(path = ALLOWLIST_PATH): AllowlistEntry[] {
     const line = raw.trim();
     if (!line || line.startsWith('#')) continue;
     const [tsName, qualified, extra] = line.split(/\s+/);
-    if (!tsName || !qualified || extra) throw new Error(`${path}:${i + 1}: expected '<tsName> <aten::op.overload>'`);
+    if (!tsName || !qualified || extra)
+      throw new Error(`${path}:${i + 1}: expected '<tsName> <aten::op.overload>'`);
     const dot = qualified.indexOf('.');
     entries.push({
       tsName,
@@ -57,7 +58,18 @@ export function readAllowlist(path = ALLOWLIST_PATH): AllowlistEntry[] {
   return entries;
 }
 
-const RESERVED = new Set(['function', 'new', 'default', 'in', 'with', 'delete', 'var', 'let', 'const', 'class']);
+const RESERVED = new Set([
+  'function',
+  'new',
+  'default',
+  'in',
+  'with',
+  'delete',
+  'var',
+  'let',
+  'const',
+  'class',
+]);
 
 function paramName(name: string): string {
   return RESERVED.has(name) ? `${name}_` : name;
@@ -130,7 +142,8 @@ function returnShape(op: OpInfo): { shape: ReturnShape; type: string } {
   if (r.every((x) => x.type === 'Tensor')) {
     return { shape: 'tuple', type: `[${r.map(() => 'Tensor').join(', ')}]` };
   }
-  if (r.length === 1 && (r[0]!.type === 'int' || r[0]!.type === 'float')) return { shape: 'value', type: 'number' };
+  if (r.length === 1 && (r[0]!.type === 'int' || r[0]!.type === 'float'))
+    return { shape: 'value', type: 'number' };
   if (r.length === 1 && r[0]!.type === 'bool') return { shape: 'value', type: 'boolean' };
   throw new Error(`unsupported return types ${r.map((x) => x.type).join(', ')}`);
 }

@@ -44,7 +44,9 @@ export interface NativeAddon {
   describeOp(name: string, overload: string): NativeOpInfo;
   listOps(): [string, string][];
   fromArray(data: ArrayBufferView, shape: readonly number[], dtype?: string, device?: string): number;
-  toArray(h: number): Float32Array | Float64Array | BigInt64Array | Int32Array | Int16Array | Int8Array | Uint8Array;
+  toArray(
+    h: number,
+  ): Float32Array | Float64Array | BigInt64Array | Int32Array | Int16Array | Int8Array | Uint8Array;
   shape(h: number): number[];
   dtype(h: number): string;
   device(h: number): string;
@@ -78,7 +80,9 @@ export interface NativeAddon {
 }
 
 /** Absolute path of the built addon. */
-export const ADDON_PATH = fileURLToPath(new URL('../../native/build/Release/semiseg_native.node', import.meta.url));
+export const ADDON_PATH = fileURLToPath(
+  new URL('../../native/build/Release/semiseg_native.node', import.meta.url),
+);
 
 function loadAddon(): NativeAddon {
   if (!existsSync(ADDON_PATH)) {

@@ -64,7 +64,9 @@ export function loadTensors(path: string): Map<string, Tensor> {
   try {
     bytes = readFileSync(path);
   } catch (err) {
-    throw new Error(`${path}: cannot read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+    throw new Error(
+      `${path}: cannot read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`,
+    );
   }
   return deserializeTensors(bytes, path);
 }

@@ -2,7 +2,14 @@
  * The Tensor: a JS handle on a libtorch tensor, freed deterministically by `dispose()`, `using`, or
  * the enclosing `scope()`. Methods are thin calls into the generated operator wrappers.
  */
-import { DTYPE_SIZE, type DeviceSpec, type DType, type MemoryFormat, type Scalar, type TypedArray } from './dtype.ts';
+import {
+  type DeviceSpec,
+  DTYPE_SIZE,
+  type DType,
+  type MemoryFormat,
+  type Scalar,
+  type TypedArray,
+} from './dtype.ts';
 import * as ops from './generated/ops.ts';
 import { native } from './native.ts';
 import { type Scoped, track } from './scope.ts';
@@ -344,7 +351,9 @@ export class Tensor implements Scoped, Disposable {
   }
 
   toString(): string {
-    return this.isDisposed ? 'Tensor(disposed)' : `Tensor(shape=[${this.shape}], dtype=${this.dtype}, device=${this.device})`;
+    return this.isDisposed
+      ? 'Tensor(disposed)'
+      : `Tensor(shape=[${this.shape}], dtype=${this.dtype}, device=${this.device})`;
   }
 }
 

@@ -1,0 +1,58 @@
+/** Containers: Sequential (children named "0", "1", ...) and ModuleList. */
+import type { Tensor } from '../tensor.ts';
+import { Module } from './module.ts';
+
+/** A module whose forward maps one tensor to one tensor. */
+export interface TensorModule extends Module {
+  forward(x: Tensor): Tensor;
+}
+
+/** Applies its children in order (intermediate tensors are freed by the enclosing scope). */
+export class Sequential extends Module {
+  private readonly layers: TensorModule[];
+  constructor(...layers: TensorModule[]) {
+    super();
+    this.layers = layers;
+    layers.forEach((m, i) => this.registerModule(String(i), m));
+  }
+  get length(): number {
+    return this.layers.length;
+  }
+  at(i: number): TensorModule {
+    const m = this.layers[i];
+    if (m === undefined) throw new RangeError(`Sequential: no layer ${i} (has ${this.layers.length})`);
+    return m;
+  }
+  forward(x: Tensor): Tensor {
+    let out = x;
+    for (const layer of this.layers) out = layer.forward(out);
+    return out;
+  }
+}
+
+/** A list of modules registered as "0", "1", ... (no forward of its own). */
+export class ModuleList<M extends Module = Module> extends Module {
+  private readonly items: M[] = [];
+  constructor(modules: readonly M[] = []) {
+    super();
+    for (const m of modules) this.push(m);
+  }
+  push(m: M): void {
+    this.registerModule(String(this.items.length), m);
+    this.items.push(m);
+  }
+  get length(): number {
+    return this.items.length;
+  }
+  at(i: number): M {
+    const m = this.items[i];
+    if (m === undefined) throw new RangeError(`ModuleList: no module ${i} (has ${this.items.length})`);
+    return m;
+  }
+  [Symbol.iterator](): Iterator<M> {
+    return this.items[Symbol.iterator]();
+  }
+  forward(): never {
+    throw new Error('ModuleList has no forward: call its modules');
+  }
+}

@@ -13,7 +13,7 @@ export class Sequential extends Module {
   constructor(...layers: TensorModule[]) {
     super();
     this.layers = layers;
-    layers.forEach((m, i) => this.registerModule(String(i), m));
+    for (const [i, m] of layers.entries()) this.registerModule(String(i), m);
   }
   get length(): number {
     return this.layers.length;

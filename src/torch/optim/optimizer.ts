@@ -74,7 +74,10 @@ export abstract class Optimizer implements Disposable {
     return this.paramGroups.flatMap((g) => g.params);
   }
 
-  /** The optimizer's state: per-parameter tensors (copies) and hyper-parameters as float64 scalars. */
+  /**
+   * The optimizer's state: its own per-parameter tensors (not copies: serialize or clone them before
+   * the optimizer steps again) and the hyper-parameters as new float64 scalars.
+   */
   stateDict(): Map<string, Tensor> {
     const out = new Map<string, Tensor>();
     this.orderedParams().forEach((p, i) => {

@@ -150,16 +150,16 @@ function returnShape(op: OpInfo): { shape: ReturnShape; type: string } {
 
 /** Renders one operator wrapper. Arguments without a default are positional; the rest go in `opts`. */
 export function renderOp(entry: AllowlistEntry, op: OpInfo): string {
-  const required = op.args.filter((a) => !a.hasDefault && a.kind !== 'Generator');
-  const optional = op.args.filter((a) => a.hasDefault || a.kind === 'Generator');
+  // Keyword-only optional arguments without a default (None when absent) also go in `opts`.
+  const inOpts = (a: ArgInfo) => a.hasDefault || a.kind === 'Generator' || (a.optional && a.kwargOnly);
+  const required = op.args.filter((a) => !inOpts(a));
+  const optional = op.args.filter(inOpts);
   const params = required.map((a) => `${paramName(a.name)}: ${tsType(a)}`);
   if (optional.length > 0) {
     params.push(`opts?: { ${optional.map((a) => `${a.name}?: ${tsType(a)}`).join('; ')} }`);
   }
   const callArgs = op.args.map((a) =>
-    a.hasDefault || a.kind === 'Generator'
-      ? valueExpr(a, `opts?.${a.name}`, false)
-      : valueExpr(a, paramName(a.name), true),
+    inOpts(a) ? valueExpr(a, `opts?.${a.name}`, false) : valueExpr(a, paramName(a.name), true),
   );
   const { shape, type } = returnShape(op);
   const idVar = `op_${entry.tsName}`;

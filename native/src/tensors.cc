@@ -80,6 +80,28 @@ Napi::Value FromArray(const Napi::CallbackInfo& info) {
   });
 }
 
+// fromBytes(bytes: Uint8Array, dtype: string, numel) -> 1-D tensor of `numel` elements whose
+// little-endian raw bytes are `bytes` (any dtype, float16 and bfloat16 included).
+Napi::Value FromBytes(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  return Guard(env, "fromBytes", [&]() -> Napi::Value {
+    if (info.Length() < 3 || !info[0].IsTypedArray() || !info[1].IsString() || !info[2].IsNumber()) {
+      ThrowTorchError(env, "fromBytes", "expects (bytes: Uint8Array, dtype: string, numel: number)");
+    }
+    Napi::Uint8Array bytes = info[0].As<Napi::Uint8Array>();
+    const at::ScalarType dtype = ParseDType(info[1].As<Napi::String>(), "fromBytes");
+    const int64_t numel = info[2].As<Napi::Number>().Int64Value();
+    at::Tensor t = at::empty({numel}, at::TensorOptions().dtype(dtype));
+    const size_t need = static_cast<size_t>(numel) * t.element_size();
+    if (numel < 0 || bytes.ElementLength() != need) {
+      ThrowTorchError(env, "fromBytes",
+                      "expected " + std::to_string(need) + " bytes, got " + std::to_string(bytes.ElementLength()));
+    }
+    if (need > 0) std::memcpy(t.data_ptr(), bytes.Data(), need);
+    return WrapTensor(env, std::move(t));
+  });
+}
+
 template <typename T, typename ArrayT>
 Napi::Value CopyOut(Napi::Env env, const at::Tensor& t, napi_typedarray_type kind) {
   const size_t n = static_cast<size_t>(t.numel());
@@ -268,6 +290,7 @@ Napi::Value NBytes(const Napi::CallbackInfo& info) {
 
 void RegisterTensors(Napi::Env env, Napi::Object exports) {
   exports.Set("fromArray", Napi::Function::New(env, FromArray, "fromArray"));
+  exports.Set("fromBytes", Napi::Function::New(env, FromBytes, "fromBytes"));
   exports.Set("toArray", Napi::Function::New(env, ToArray, "toArray"));
   exports.Set("shape", Napi::Function::New(env, Shape, "shape"));
   exports.Set("dtype", Napi::Function::New(env, Dtype, "dtype"));

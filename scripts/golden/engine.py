@@ -278,11 +278,20 @@ def pickles():
 
 
 def verify_ts(path):
+    """Asserts that torch.load reads the file semiseg wrote (scripts/golden/ts-written.ts) exactly."""
     d = torch.load(path)
-    print(type(d).__name__, len(d))
-    for k, v in d.items():
-        print(k, tuple(v.shape), str(v.dtype), v.flatten()[:4].tolist())
-    return d
+    expect = {
+        "weight": (torch.arange(24, dtype=torch.float32) / 8).reshape(2, 3, 4),
+        "bias": torch.tensor([-1.5, 2.5], dtype=torch.float64),
+        "count": torch.tensor([5, -7, 2**40], dtype=torch.int64),
+        "mask": torch.tensor([True, False, True]),
+        "half": torch.tensor([0.5, -2, 1024], dtype=torch.float16),
+        "layer.0.running_mean": torch.tensor([[0.25, 0.5], [0.75, 1.0]]),
+    }
+    assert isinstance(d, dict) and list(d.keys()) == list(expect.keys()), list(d.keys())
+    for k, v in expect.items():
+        assert d[k].dtype == v.dtype and torch.equal(d[k], v), k
+    print("torch.load read", path, "exactly:", ", ".join(f"{k} {tuple(v.shape)} {v.dtype}" for k, v in d.items()))
 
 
 if __name__ == "__main__":

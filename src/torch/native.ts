@@ -44,6 +44,7 @@ export interface NativeAddon {
   describeOp(name: string, overload: string): NativeOpInfo;
   listOps(): [string, string][];
   fromArray(data: ArrayBufferView, shape: readonly number[], dtype?: string, device?: string): number;
+  fromBytes(bytes: Uint8Array, dtype: string, numel: number): number;
   toArray(
     h: number,
   ): Float32Array | Float64Array | BigInt64Array | Int32Array | Int16Array | Int8Array | Uint8Array;
@@ -76,7 +77,6 @@ export interface NativeAddon {
   version(): string;
   showConfig(): string;
   pickleSave(names: readonly string[], handles: readonly number[]): Buffer;
-  pickleLoad(bytes: Uint8Array): [string[], number[]];
 }
 
 /** Absolute path of the built addon. */

@@ -4,7 +4,9 @@
  * `torch.save(state_dict)` wrote. Writes are atomic: a temporary file, fsync, then rename.
  */
 import { closeSync, fsyncSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import * as ops from './generated/ops.ts';
 import { native } from './native.ts';
+import { type PickleValue, unpickleTorchFile } from './pickle/unpickle.ts';
 import { Tensor } from './tensor.ts';
 
 /** The file's bytes for a dictionary of tensors (saved detached, on the CPU, in insertion order). */
@@ -16,18 +18,39 @@ export function serializeTensors(dict: ReadonlyMap<string, Tensor> | Record<stri
   );
 }
 
-/** Parses bytes written by {@link serializeTensors} or Python's `torch.save` of a dict of tensors. */
+/**
+ * Parses bytes written by {@link serializeTensors} or Python's `torch.save` (a dict or an nn
+ * state_dict OrderedDict). Nested dicts and lists are flattened with '.'-joined keys (as PyTorch's
+ * optimizer state: `state.0.exp_avg`, `param_groups.0.lr`); numbers become 0-d tensors (int64,
+ * float64, bool); strings and None are skipped. Throws one line naming `source` when unreadable.
+ */
 export function deserializeTensors(bytes: Uint8Array, source = 'bytes'): Map<string, Tensor> {
-  let names: string[];
-  let handles: number[];
+  let root: PickleValue;
   try {
-    [names, handles] = native.pickleLoad(bytes);
+    root = unpickleTorchFile(bytes);
   } catch (err) {
     throw new Error(`${source}: not a readable PyTorch tensor file (${(err as Error).message})`);
   }
   const out = new Map<string, Tensor>();
-  for (let i = 0; i < names.length; i++) out.set(names[i]!, new Tensor(handles[i]!));
+  flatten('', root, out);
   return out;
+}
+
+function flatten(prefix: string, v: PickleValue, out: Map<string, Tensor>): void {
+  const join = (k: string) => (prefix === '' ? k : `${prefix}.${k}`);
+  if (v instanceof Tensor) out.set(prefix, v);
+  else if (v instanceof Map) for (const [k, x] of v) flatten(join(String(k)), x, out);
+  else if (Array.isArray(v)) v.forEach((x, i) => flatten(join(String(i)), x, out));
+  else if (v !== null && typeof v === 'object' && 'tuple' in v)
+    v.tuple.forEach((x, i) => flatten(join(String(i)), x, out));
+  else if (typeof v === 'number')
+    out.set(prefix, Number.isInteger(v) ? scalarTensor(v, 'int64') : scalarTensor(v, 'float64'));
+  else if (typeof v === 'bigint') out.set(prefix, scalarTensor(Number(v), 'int64'));
+  else if (typeof v === 'boolean') out.set(prefix, scalarTensor(v ? 1 : 0, 'bool'));
+}
+
+function scalarTensor(v: number, dtype: 'int64' | 'float64' | 'bool'): Tensor {
+  return ops.scalarTensor(v, { dtype });
 }
 
 /** Writes `bytes` to `path` atomically: a crash or full disk leaves the previous file intact. */

@@ -86,7 +86,12 @@ function build(c: LayerCase): Fwd {
     case 'Linear':
       return new Linear(a[0]!, a[1]!);
     case 'Sequential':
-      return new Sequential(new Conv3d(1, 4, 3, { padding: 1 }), new BatchNorm3d(4), new ReLU(), new Conv3d(4, 2, 1));
+      return new Sequential(
+        new Conv3d(1, 4, 3, { padding: 1 }),
+        new BatchNorm3d(4),
+        new ReLU(),
+        new Conv3d(4, 2, 1),
+      );
     default:
       throw new Error(`unknown layer kind ${c.kind}`);
   }
@@ -103,7 +108,8 @@ test('the fixture covers every layer the engine offers', () => {
   for (const k of ['InstanceNorm3d', 'GroupNorm', 'Dropout', 'Dropout2d', 'Dropout3d', 'ReLU', 'LeakyReLU']) {
     assert.ok(kinds.has(k), k);
   }
-  for (const k of ['PReLU', 'MaxPool2d', 'MaxPool3d', 'Upsample', 'Linear', 'Sequential']) assert.ok(kinds.has(k), k);
+  for (const k of ['PReLU', 'MaxPool2d', 'MaxPool3d', 'Upsample', 'Linear', 'Sequential'])
+    assert.ok(kinds.has(k), k);
 });
 
 for (const c of cases) {
@@ -137,7 +143,10 @@ for (const c of cases) {
         for (const [name, p] of m.namedParameters()) {
           const g = p.grad;
           assert.ok(g, `grad of ${name}`);
-          assert.ok(maxAbsDiff(g, get(`grad.${name}`)) <= TOL, `grad of ${name}: ${maxAbsDiff(g, get(`grad.${name}`))}`);
+          assert.ok(
+            maxAbsDiff(g, get(`grad.${name}`)) <= TOL,
+            `grad of ${name}: ${maxAbsDiff(g, get(`grad.${name}`))}`,
+          );
         }
         for (const [name, b] of m.namedBuffers()) {
           assert.ok(maxAbsDiff(b, get(`after.${name}`)) <= TOL, `buffer ${name} after forward`);

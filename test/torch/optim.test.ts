@@ -32,13 +32,26 @@ interface OptCase {
   weightDecay?: number;
   amsgrad?: boolean;
   betas?: [number, number];
-  sched: null | { kind: string; totalIters?: number; power?: number; stepSize?: number; gamma?: number; tMax?: number; etaMin?: number };
+  sched: null | {
+    kind: string;
+    totalIters?: number;
+    power?: number;
+    stepSize?: number;
+    gamma?: number;
+    tMax?: number;
+    etaMin?: number;
+  };
   losses: number[];
   lrs: number[];
 }
 
 function smallNet(): Sequential {
-  return new Sequential(new Conv3d(1, 4, 3, { padding: 1 }), new BatchNorm3d(4), new ReLU(), new Conv3d(4, 3, 1));
+  return new Sequential(
+    new Conv3d(1, 4, 3, { padding: 1 }),
+    new BatchNorm3d(4),
+    new ReLU(),
+    new Conv3d(4, 3, 1),
+  );
 }
 
 function initialState(): Map<string, Tensor> {
@@ -51,7 +64,13 @@ function makeOptimizer(c: OptCase, net: Sequential): { opt: Optimizer; sched: LR
   const p = net.parameters();
   const opt =
     c.opt === 'SGD'
-      ? new SGD(p, { lr: c.lr, momentum: c.momentum, dampening: c.dampening, nesterov: c.nesterov, weightDecay: c.weightDecay })
+      ? new SGD(p, {
+          lr: c.lr,
+          momentum: c.momentum,
+          dampening: c.dampening,
+          nesterov: c.nesterov,
+          weightDecay: c.weightDecay,
+        })
       : c.opt === 'Adam'
         ? new Adam(p, { lr: c.lr, weightDecay: c.weightDecay, amsgrad: c.amsgrad })
         : new AdamW(p, { lr: c.lr, weightDecay: c.weightDecay, betas: c.betas });
@@ -90,7 +109,10 @@ for (const c of fixtureJson<OptCase[]>('optim.json')) {
         const loss = trainStep(net, opt, sched);
         assert.ok(Math.abs(loss - c.losses[i]!) <= 1e-6, `loss ${i}: ${loss} vs ${c.losses[i]}`);
         const lr = opt.paramGroups[0]!.lr;
-        assert.ok(Math.abs(lr - c.lrs[i]!) <= 1e-12 * Math.max(1, c.lrs[i]!), `lr ${i}: ${lr} vs ${c.lrs[i]}`);
+        assert.ok(
+          Math.abs(lr - c.lrs[i]!) <= 1e-12 * Math.max(1, c.lrs[i]!),
+          `lr ${i}: ${lr} vs ${c.lrs[i]}`,
+        );
       }
       for (const [k, v] of net.stateDict()) {
         const d = maxAbsDiff(v, fixtureTensor('optim.pt', `${c.name}.final.${k}`));

@@ -29,7 +29,8 @@ function scratch(n: number): Scratch {
 
 /**
  * Lower envelope of parabolas for one line: `g[p] = min_q w2 * (p - q)^2 + f[q]` over the finite `f[q]`.
- * Lines without any finite entry come out all `Infinity`.
+ * Lines without any finite entry come out all `Infinity`. The intersection test `x <= z[k]` with
+ * `x = num / den` (den > 0) is evaluated as `num <= z[k] * den` so each step costs one division at most.
  */
 function envelope1d(n: number, w2: number, s: Scratch): void {
   const { f, g, v, z } = s;
@@ -46,15 +47,17 @@ function envelope1d(n: number, w2: number, s: Scratch): void {
     }
     const hq = fq + w2 * q * q;
     let p = v[k]!;
-    let x = (hq - (f[p]! + w2 * p * p)) / (2 * w2 * (q - p));
-    while (x <= z[k]!) {
+    let num = hq - (f[p]! + w2 * p * p);
+    let den = 2 * w2 * (q - p);
+    while (num <= z[k]! * den) {
       k--;
       p = v[k]!;
-      x = (hq - (f[p]! + w2 * p * p)) / (2 * w2 * (q - p));
+      num = hq - (f[p]! + w2 * p * p);
+      den = 2 * w2 * (q - p);
     }
     k++;
     v[k] = q;
-    z[k] = x;
+    z[k] = num / den;
     z[k + 1] = Number.POSITIVE_INFINITY;
   }
   if (k < 0) {
@@ -70,8 +73,12 @@ function envelope1d(n: number, w2: number, s: Scratch): void {
   }
 }
 
-/** Runs the envelope along every line of one strided axis of `buf`, in place. */
-function envelopeAxis(buf: Float64Array, grid: Grid, axis: 0 | 1, s: Scratch): void {
+/**
+ * Runs the envelope along every line of one strided axis of `buf`, in place. With `need`, only lines whose
+ * flag is set are computed: for axis 1 (H) the flag of line (d, w) is `need[w]`, for axis 0 (D) the flag of
+ * line (h, w) is `need[h * W + w]`.
+ */
+function envelopeAxis(buf: Float64Array, grid: Grid, axis: 0 | 1, s: Scratch, need?: Uint8Array): void {
   const [D, H, W] = grid.dims;
   const n = axis === 0 ? D : H;
   if (n <= 1) return;
@@ -83,6 +90,7 @@ function envelopeAxis(buf: Float64Array, grid: Grid, axis: 0 | 1, s: Scratch): v
   const { f, g } = s;
   for (let o = 0; o < outer; o++) {
     for (let i = 0; i < inner; i++) {
+      if (need !== undefined && need[i] === 0) continue;
       const base = o * block + i;
       let any = false;
       for (let k = 0, j = base; k < n; k++, j += stride) {
@@ -97,22 +105,11 @@ function envelopeAxis(buf: Float64Array, grid: Grid, axis: 0 | 1, s: Scratch): v
   }
 }
 
-/**
- * Squared exact Euclidean distance from every voxel to the nearest feature voxel, on a lifted grid.
- *
- * @param feature - C-order array on `grid`; non-zero marks a feature voxel.
- * @param grid - geometry from {@link makeGrid}; distances use its spacing (mm, or voxels for unit spacing).
- * @param out - optional Float64Array of `grid.size` to write into.
- * @returns squared distances (Float64, unit^2); 0 on feature voxels; all `Infinity` if there is no feature.
- */
-export function squaredEdtOnGrid(feature: ArrayLike<number>, grid: Grid, out?: Float64Array): Float64Array {
-  checkLength(feature, grid, 'feature mask');
+/** Last axis: exact 1D squared distances by a forward and a backward scan. */
+function scanRows(feature: ArrayLike<number>, grid: Grid, buf: Float64Array): void {
   const [D, H, W] = grid.dims;
-  const buf = out ?? new Float64Array(grid.size);
-  if (buf.length !== grid.size) throw new RangeError('metrics: edt output has the wrong length');
   const sw2 = grid.spacing[2] * grid.spacing[2];
   const rows = D * H;
-  // Last axis: exact 1D distances by a forward and a backward scan.
   for (let r = 0; r < rows; r++) {
     const base = r * W;
     let last = Number.NEGATIVE_INFINITY;
@@ -129,10 +126,73 @@ export function squaredEdtOnGrid(feature: ArrayLike<number>, grid: Grid, out?: F
       buf[base + w] = m * m * sw2;
     }
   }
+}
+
+/**
+ * Squared exact Euclidean distance from every voxel to the nearest feature voxel, on a lifted grid.
+ *
+ * @param feature - C-order array on `grid`; non-zero marks a feature voxel.
+ * @param grid - geometry from {@link makeGrid}; distances use its spacing (mm, or voxels for unit spacing).
+ * @param out - optional Float64Array of `grid.size` to write into.
+ * @returns squared distances (Float64, unit^2); 0 on feature voxels; all `Infinity` if there is no feature.
+ */
+export function squaredEdtOnGrid(feature: ArrayLike<number>, grid: Grid, out?: Float64Array): Float64Array {
+  checkLength(feature, grid, 'feature mask');
+  const [D, H] = grid.dims;
+  const buf = out ?? new Float64Array(grid.size);
+  if (buf.length !== grid.size) throw new RangeError('metrics: edt output has the wrong length');
+  scanRows(feature, grid, buf);
   const s = scratch(Math.max(D, H));
   envelopeAxis(buf, grid, 1, s);
   envelopeAxis(buf, grid, 0, s);
   return buf;
+}
+
+/**
+ * Exact distances from the sample voxels to the nearest feature voxel, on a lifted grid. Same values as
+ * `sqrt(squaredEdtOnGrid(feature, grid))` read at the samples, but lines of the last passes that contain no
+ * sample are skipped, which saves most of the work when the samples are sparse (surface voxels).
+ *
+ * @param feature - C-order array on `grid`; non-zero = feature voxel.
+ * @param samples - C-order array on `grid`; non-zero = voxel whose distance is wanted.
+ * @param work - optional Float64Array of `grid.size` used as scratch (its content is overwritten).
+ * @returns Float64Array with one distance per sample voxel, in C order (spacing's unit); `Infinity` for
+ *   every sample when the feature set is empty.
+ */
+export function distancesAtSamples(
+  feature: ArrayLike<number>,
+  samples: ArrayLike<number>,
+  grid: Grid,
+  work?: Float64Array,
+): Float64Array {
+  checkLength(feature, grid, 'feature mask');
+  checkLength(samples, grid, 'sample mask');
+  const [D, H, W] = grid.dims;
+  const HW = H * W;
+  const buf = work ?? new Float64Array(grid.size);
+  if (buf.length !== grid.size) throw new RangeError('metrics: edt work buffer has the wrong length');
+  // needLine[h * W + w]: column (h, w) holds a sample; needCol[w]: some sample has this w.
+  const needLine = new Uint8Array(HW);
+  const needCol = new Uint8Array(W);
+  let count = 0;
+  for (let d = 0, i = 0; d < D; d++) {
+    for (let j = 0; j < HW; j++, i++) {
+      if (samples[i] !== 0) {
+        needLine[j] = 1;
+        count++;
+      }
+    }
+  }
+  for (let j = 0; j < HW; j++) if (needLine[j] !== 0) needCol[j % W] = 1;
+  scanRows(feature, grid, buf);
+  const s = scratch(Math.max(D, H));
+  envelopeAxis(buf, grid, 1, s, needCol);
+  envelopeAxis(buf, grid, 0, s, needLine);
+  const out = new Float64Array(count);
+  for (let i = 0, k = 0; i < grid.size; i++) {
+    if (samples[i] !== 0) out[k++] = Math.sqrt(buf[i]!);
+  }
+  return out;
 }
 
 /**

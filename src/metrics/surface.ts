@@ -22,7 +22,7 @@
  * whenever either mask is empty. What an evaluation reports then is the job of `policy.ts`.
  */
 
-import { squaredEdtOnGrid } from './edt.ts';
+import { distancesAtSamples } from './edt.ts';
 import {
   boxGrid,
   checkLength,
@@ -89,18 +89,6 @@ export function surfaceMask(mask: ArrayLike<number>, shape: Shape): Uint8Array {
   return surfaceOnGrid(mask, makeGrid(shape));
 }
 
-/** Distances (square-rooted) of `dt2` sampled at the non-zero voxels of `at`, in C order. */
-function sampleAt(at: Uint8Array, dt2: Float64Array): Float64Array {
-  let n = 0;
-  for (let i = 0; i < at.length; i++) n += at[i]!;
-  const out = new Float64Array(n);
-  let k = 0;
-  for (let i = 0; i < at.length; i++) {
-    if (at[i] !== 0) out[k++] = Math.sqrt(dt2[i]!);
-  }
-  return out;
-}
-
 /**
  * Both directed surface distance lists for two binary masks on the same (already cropped) grid.
  *
@@ -115,10 +103,9 @@ export function surfaceDistancesOnGrid(
 ): SurfaceDistances {
   const rs = surfaceOnGrid(result, grid);
   const gs = surfaceOnGrid(reference, grid);
-  const dt2 = squaredEdtOnGrid(gs, grid);
-  const resultToReference = sampleAt(rs, dt2);
-  squaredEdtOnGrid(rs, grid, dt2);
-  const referenceToResult = sampleAt(gs, dt2);
+  const work = new Float64Array(grid.size);
+  const resultToReference = distancesAtSamples(gs, rs, grid, work);
+  const referenceToResult = distancesAtSamples(rs, gs, grid, work);
   return { resultToReference, referenceToResult };
 }
 

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { edt, squaredEdt } from '../../src/metrics/edt.ts';
+import { distancesAtSamples, edt, squaredEdt } from '../../src/metrics/edt.ts';
+import { makeGrid } from '../../src/metrics/grid.ts';
 import { close, coords, dist2, fixture, randomMask, rng, unpackF64, unpackU8 } from './helpers.ts';
 
 /** Brute force: min over feature voxels of the squared spacing-weighted distance. */
@@ -93,5 +94,21 @@ test('edt: equals scipy distance_transform_edt(feature == 0, sampling) on the go
     const got = edt(feature, c.shape, c.spacing ?? undefined);
     assert.equal(got.length, want.length);
     for (let i = 0; i < want.length; i++) close(got[i]!, want[i]!, 1e-6, `edt case ${k} voxel ${i}`);
+  }
+});
+
+test('distancesAtSamples: equals the full transform read at the samples, C order (exact)', () => {
+  const r = rng(13);
+  const shapes = [[5, 6, 7], [1, 6, 9], [6, 1, 5], [4, 5, 1], [8, 9], [1, 12], [11]];
+  for (let t = 0; t < 42; t++) {
+    const shape = shapes[t % shapes.length]!;
+    const spacing = shape.map(() => 0.4 + 2 * r());
+    const size = shape.reduce((a, b) => a * b, 1);
+    const feature = randomMask(size, t % 6 === 5 ? 0 : 0.08, r);
+    const samples = randomMask(size, 0.15, r);
+    const full = edt(feature, shape, spacing);
+    const want = full.filter((_, i) => samples[i] !== 0);
+    const got = distancesAtSamples(feature, samples, makeGrid(shape, spacing));
+    assert.deepEqual(Array.from(got), Array.from(want), `trial ${t} shape [${shape}]`);
   }
 });

@@ -62,7 +62,7 @@ function paint(
   rough: number,
   r0: () => number,
 ): void {
-  const [D, H, W] = SHAPE;
+  const [, H, W] = SHAPE;
   const ph = [r0() * 6.28, r0() * 6.28, r0() * 6.28];
   const fr = [0.2 + 0.3 * r0(), 0.2 + 0.3 * r0(), 0.2 + 0.3 * r0()];
   const lo = c.map((x, a) => Math.max(0, Math.floor(x - r[a]! * (1 + rough) - 1)));
@@ -81,7 +81,6 @@ function paint(
       }
     }
   }
-  if (D < 0) throw new Error('unreachable');
 }
 
 function phantom(seed: number, perturb: boolean): Uint8Array {

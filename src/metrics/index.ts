@@ -4,7 +4,7 @@
  * see `docs/metrics.md`.
  */
 
-export { edt, squaredEdt, squaredEdtOnGrid } from './edt.ts';
+export { distancesAtSamples, edt, squaredEdt, squaredEdtOnGrid } from './edt.ts';
 export {
   aggregateRuns,
   type CaseInput,

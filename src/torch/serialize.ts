@@ -40,9 +40,9 @@ function flatten(prefix: string, v: PickleValue, out: Map<string, Tensor>): void
   const join = (k: string) => (prefix === '' ? k : `${prefix}.${k}`);
   if (v instanceof Tensor) out.set(prefix, v);
   else if (v instanceof Map) for (const [k, x] of v) flatten(join(String(k)), x, out);
-  else if (Array.isArray(v)) v.forEach((x, i) => flatten(join(String(i)), x, out));
+  else if (Array.isArray(v)) for (const [i, x] of v.entries()) flatten(join(String(i)), x, out);
   else if (v !== null && typeof v === 'object' && 'tuple' in v)
-    v.tuple.forEach((x, i) => flatten(join(String(i)), x, out));
+    for (const [i, x] of v.tuple.entries()) flatten(join(String(i)), x, out);
   else if (typeof v === 'number')
     out.set(prefix, Number.isInteger(v) ? scalarTensor(v, 'int64') : scalarTensor(v, 'float64'));
   else if (typeof v === 'bigint') out.set(prefix, scalarTensor(Number(v), 'int64'));

@@ -65,8 +65,14 @@ export function readZipEntries(buf: Uint8Array): Map<string, Uint8Array> {
       const len = v.getUint16(e + 2, true);
       if (id === 0x0001) {
         let q = e + 4;
-        if (size === 0xffffffff) (size = u64(v, q)), (q += 8);
-        if (compressed === 0xffffffff) (compressed = u64(v, q)), (q += 8);
+        if (size === 0xffffffff) {
+          size = u64(v, q);
+          q += 8;
+        }
+        if (compressed === 0xffffffff) {
+          compressed = u64(v, q);
+          q += 8;
+        }
         if (local === 0xffffffff) local = u64(v, q);
       }
       e += 4 + len;

@@ -117,10 +117,31 @@ c10::Device ParseDevice(const std::string& name, const std::string& context) {
   }
 }
 
+// The schema's own spelling of an argument type: "int[3]", "Tensor?", "SymInt[]", "ScalarType?".
+std::string TypeSpelling(const c10::Argument& arg) {
+  c10::TypePtr t = arg.real_type();
+  std::string suffix;
+  if (auto opt = t->cast<c10::OptionalType>()) {
+    suffix = "?";
+    t = opt->getElementType();
+  }
+  std::string base;
+  if (auto list = t->cast<c10::ListType>()) {
+    const c10::TypePtr elem = list->getElementType();
+    std::string e = elem->kind() == c10::TypeKind::OptionalType
+                        ? elem->expectRef<c10::OptionalType>().getElementType()->str() + "?"
+                        : elem->str();
+    base = e + "[" + (arg.N() ? std::to_string(*arg.N()) : "") + "]";
+  } else {
+    base = t->str();
+  }
+  return base + suffix;
+}
+
 ArgSpec MakeArgSpec(const c10::Argument& arg) {
   ArgSpec spec;
   spec.name = arg.name();
-  spec.type = arg.real_type()->annotation_str();
+  spec.type = TypeSpelling(arg);
   spec.kwargOnly = arg.kwarg_only();
   spec.defaultValue = arg.default_value();
   if (arg.N()) spec.fixedSize = *arg.N();

@@ -251,6 +251,19 @@ def make_nifti_fixtures(expected):
     write_raw_nifti(p, hdr, arr, False)
     out.append(nifti_expect(p))
 
+    # zero / negative pixdims: nibabel sets 0 to 1 and takes absolute values on load (qform and fallback)
+    hdr = raw_header(shape, 'int16', qform=(obl, 1), sform=(base_aff, 0))
+    hdr['pixdim'][1] = -hdr['pixdim'][1]
+    hdr['pixdim'][3] = 0
+    p = OUT / 'pix_bad_qform.nii'
+    write_raw_nifti(p, hdr, arr, False)
+    out.append(nifti_expect(p))
+    hdr = raw_header(shape, 'int16')
+    hdr['pixdim'][1:4] = [0, 2, -3]
+    p = OUT / 'pix_bad_none.nii'
+    write_raw_nifti(p, hdr, arr, False)
+    out.append(nifti_expect(p))
+
     # other ranks: 2D and 4D
     arr2 = (np.arange(30) - 7).astype(np.float32).reshape((6, 5), order='F')
     p = OUT / 'rank2.nii'
@@ -292,6 +305,12 @@ def make_nifti_fixtures(expected):
     p.write_bytes(body)
     out.append(nifti_expect(p))
 
+    # more than 256 distinct values: inspect lists the 256 smallest and counts them all
+    many = ((np.arange(500) * 7919) % 300 - 150).astype(np.int16).reshape((10, 10, 5), order='F')
+    p = OUT / 'unique_many.nii.gz'
+    write_raw_nifti(p, raw_header((10, 10, 5), 'int16', sform=(base_aff, 2)), many, True)
+    out.append(nifti_expect(p))
+
     # a gzip file of two members (as bgzip or `cat a.gz b.gz` make)
     p = OUT / 'multimember.nii.gz'
     tmp = OUT / 'multimember.tmp.nii'
@@ -303,6 +322,24 @@ def make_nifti_fixtures(expected):
     out.append(nifti_expect(p))
 
     expected['nifti'] = out
+
+    # nibabel's set_qform on a few affines: the quaternion parameters our writer must reproduce
+    refs = []
+    recipe_aff = ts_recipe()[2]
+    for name, aff in [('oblique', obl), ('left_handed', lefty), ('sheared', sheared), ('diagonal', base_aff),
+                      ('recipe', recipe_aff), ('flip_x', np.diag([-2.0, 1.0, 1.5, 1.0])),
+                      ('rot180_z', np.diag([-1.0, -1.0, 1.0, 1.0]))]:
+        h = nib.Nifti1Header()
+        h.set_qform(aff, code=1)
+        refs.append({
+            'name': name,
+            'affine': [[float(v) for v in r] for r in aff],
+            'quatern': [float(h['quatern_b']), float(h['quatern_c']), float(h['quatern_d'])],
+            'qoffset': [float(h['qoffset_x']), float(h['qoffset_y']), float(h['qoffset_z'])],
+            'pixdim': [float(v) for v in h['pixdim'][:4]],
+            'qform': [[float(v) for v in r] for r in h.get_qform()],
+        })
+    expected['qform_ref'] = refs
 
 
 def make_npy_fixtures(expected):
@@ -489,6 +526,15 @@ def verify(paths):
     aff32 = aff.astype(np.float32).astype(np.float64)
     ok = True
     for path in paths:
+        if path.endswith('.npy'):
+            arr = np.load(path)
+            # the npy recipe: the same values in numpy's C order (shape (7, 6, 5)), stored in C order
+            if arr.shape == shape and arr.dtype == np.int16 and np.array_equal(arr, data) and not np.isfortran(arr):
+                print(f'OK {path}: numpy {np.__version__} reads shape {arr.shape} {arr.dtype}, values exact')
+            else:
+                ok = False
+                print(f'FAIL {path}: shape {arr.shape} dtype {arr.dtype} equal {np.array_equal(arr, data)}')
+            continue
         img = nib.load(path)
         hdr = img.header
         got = np.asanyarray(img.dataobj)
@@ -513,6 +559,11 @@ def verify(paths):
                 problems.append(f'{f} {float(hdr[f])!r} != nibabel {float(ref[f])!r}')
         if not np.allclose(hdr['pixdim'][:4], ref['pixdim'][:4], rtol=1e-7, atol=0):
             problems.append(f'pixdim {hdr["pixdim"][:4]} != nibabel {ref["pixdim"][:4]}')
+        # nibabel's own header checks on the raw bytes (sizeof_hdr, datatype, bitpix, pixdim, qfac, magic, offset)
+        raw = gzip.open(path).read(348) if path.endswith('.gz') else open(path, 'rb').read(348)
+        diag = nib.Nifti1Header.diagnose_binaryblock(raw)
+        if diag:
+            problems.append(f'nibabel header diagnosis: {diag}')
         if int(hdr['sform_code']) == 0 or int(hdr['qform_code']) == 0:
             problems.append('sform_code and qform_code should both be set')
         if problems:
@@ -520,7 +571,7 @@ def verify(paths):
             print(f'FAIL {path}: ' + '; '.join(problems))
         else:
             print(f'OK {path}: nibabel {nib.__version__} reads shape {got.shape} {got.dtype}, data and affine exact, '
-                  f'qform within {qerr:.2g} of the affine, sform_code {int(hdr["sform_code"])} '
+                  f'qform within {qerr:.2g} of the affine, header checks clean, sform_code {int(hdr["sform_code"])} '
                   f'qform_code {int(hdr["qform_code"])}')
     return ok
 

@@ -139,3 +139,32 @@ export function elementAt(data: NumericArray, shape: readonly number[], index: r
   }
   return Number(data[off]!);
 }
+
+/**
+ * Reorders the axes of a C-order array whose axes are named by letters, e.g. LA h5 to the project's layout:
+ * `reorderAxes(data, [X, Y, Z], 'xyz', 'zyx')` gives shape [Z, Y, X] with element [k, j, i] = input [i, j, k].
+ * Copies (returns the input unchanged, not copied, when `from === to`). Throws RangeError when `from` and `to`
+ * are not the same distinct letters, one per axis.
+ */
+export function reorderAxes<T extends NumericArray>(
+  data: T,
+  shape: readonly number[],
+  from: string,
+  to: string,
+): CArray<T> {
+  const ok =
+    from.length === shape.length &&
+    to.length === from.length &&
+    new Set(from).size === from.length &&
+    [...to].every((c) => from.includes(c));
+  if (!ok) throw new RangeError(`cannot reorder axes '${from}' (shape [${shape.join(', ')}]) to '${to}'`);
+  if (from === to) {
+    checkShape(data, shape);
+    return { data, shape: [...shape] };
+  }
+  return permuteAxes(
+    data,
+    shape,
+    [...to].map((c) => from.indexOf(c)),
+  );
+}

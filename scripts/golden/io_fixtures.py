@@ -93,7 +93,10 @@ def stats(arr):
     else:
         out['min'] = jvalue(np.nanmin(a), a.dtype)
         out['max'] = jvalue(np.nanmax(a), a.dtype)
-        out['mean'] = float(np.nanmean(a.astype(np.float64)))
+        # math.fsum: the correctly rounded sum (numpy's pairwise sum absorbs small terms into +-float max)
+        finite = a.astype(np.float64).ravel()
+        finite = finite[~np.isnan(finite)]
+        out['mean'] = math.fsum(finite.tolist()) / finite.size if finite.size else None
     if a.dtype.kind in 'iub':
         u = np.unique(a)
         out['unique_count'] = int(u.size)
@@ -426,6 +429,15 @@ def make_h5_fixtures(expected):
         f.create_dataset('image', data=img)
         f.create_dataset('label', data=lab[:, :, :2])
     out.append(h5_expect(p))
+    # datasets our reader must refuse (float16 and strings): only used by the error tests
+    p = OUT / 'bad_types.h5'
+    with h5py.File(p, 'w') as f:
+        f.create_dataset('image', data=np.ones((2, 3), dtype=np.float16))
+        f.create_dataset('label', data=np.array([b'a', b'bc']))
+    p = OUT / 'float_label.h5'
+    with h5py.File(p, 'w') as f:
+        f.create_dataset('image', data=img)
+        f.create_dataset('label', data=lab.astype(np.float32))
     expected['h5'] = out
 
 

@@ -42,9 +42,25 @@ const WHAT = 'an HDF5 file (.h5)';
 const SIGNATURE = [0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a];
 
 let ready: Promise<unknown> | undefined;
+/**
+ * Loads the wasm module once and switches HDF5's error reporting from printing a stack to stderr to throwing
+ * (process-wide for h5wasm), so that a corrupt file becomes one `IoError` and no console noise.
+ */
 function init(): Promise<unknown> {
-  ready ??= h5wasm.ready;
+  ready ??= h5wasm.ready.then((m) => {
+    m.activate_throwing_error_handler();
+    return m;
+  });
   return ready;
+}
+
+/** One line from an HDF5 error stack: the outermost failure and, in brackets, the innermost cause. */
+export function summarizeHdf5Error(message: string): string {
+  const steps = [...message.matchAll(/#\d+: .* in (\w+)\(\): (.*)$/gm)].map(
+    (m) => `${m[1]}: ${m[2]!.trim()}`,
+  );
+  if (steps.length === 0) return message.split('\n')[0]!.trim();
+  return steps.length === 1 ? steps[0]! : `${steps[0]} (${steps[steps.length - 1]})`;
 }
 
 /**
@@ -94,9 +110,8 @@ async function withFile<T>(path: string, fn: (f: InstanceType<typeof h5wasm.File
     return fn(file);
   } catch (err) {
     if (err instanceof IoError) throw err;
-    throw new IoError(path, `HDF5 read failed: ${err instanceof Error ? err.message : String(err)}`, WHAT, {
-      cause: err,
-    });
+    const msg = summarizeHdf5Error(err instanceof Error ? err.message : String(err));
+    throw new IoError(path, `HDF5 read failed: ${msg}`, WHAT, { cause: err });
   } finally {
     if (file && file.file_id >= 0n) file.close();
   }

@@ -9,8 +9,8 @@ import { IoError } from '../../src/io/errors.ts';
 
 export const ROOT = resolve(import.meta.dirname, '..', '..');
 export const FIXTURES = join(ROOT, 'test', 'fixtures', 'io');
-/** The shared real data, `../shared/data` from the project root. */
-export const SHARED_DATA = resolve(ROOT, '..', 'shared', 'data');
+/** The shared real data: `../shared/data` from the project root (SEMISEG_SHARED_DATA overrides it). */
+export const SHARED_DATA = process.env['SEMISEG_SHARED_DATA'] ?? resolve(ROOT, '..', 'shared', 'data');
 
 /** A JSON value from io_fixtures.py: 64-bit integers and non-finite floats are strings. */
 export type JValue = number | string;

@@ -81,7 +81,7 @@ export function dtypeOf(data: ArrayBufferView): DType {
   throw new TypeError(`unsupported array type ${Object.prototype.toString.call(data)}`);
 }
 
-/** A new zero-filled typed array of `dtype` and `length` elements. */
+/** A new zero-filled typed array of `dtype` and `length` elements (length 0 gives an empty array). */
 export function allocArray(dtype: DType, length: number): NumericArray {
   return new CTORS[dtype](length);
 }
@@ -93,7 +93,8 @@ export const HOST_LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0]
  * Decodes `count` elements of `dtype` stored at `bytes[offset...]` with the given byte order into a typed array.
  * With `allowView`, zero-copy (a view on `bytes.buffer`) when the bytes need no swap, are aligned, and
  * `bytes.buffer` is not Node's shared Buffer pool; otherwise one bulk copy, then an in-place native byte swap
- * (`Buffer#swap16/32/64`) when the order differs from the host's. The caller checks the length.
+ * (`Buffer#swap16/32/64`) when the order differs from the host's. The caller checks the length; `count` 0
+ * gives an empty array. The layout is untouched: elements come out in the order they are stored.
  */
 export function decodeElements(
   bytes: Uint8Array,

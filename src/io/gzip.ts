@@ -6,7 +6,7 @@
 import { gunzip, gunzipSync, type ZlibOptions } from 'node:zlib';
 import { IoError } from './errors.ts';
 
-/** True when `bytes` starts with the gzip magic 1f 8b. */
+/** True when `bytes` starts with the gzip magic 1f 8b (false for empty input). */
 export function isGzip(bytes: Uint8Array): boolean {
   return bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
 }
@@ -44,7 +44,10 @@ function wrap(path: string, err: unknown, what: string, size: number): IoError {
   );
 }
 
-/** Decompresses a whole gzip buffer; `what` names the expected content for the error message. */
+/**
+ * Decompresses a whole gzip buffer (all members); `what` names the expected content for the error message.
+ * Throws `IoError` for truncated or corrupt data (CRC / length checks included); empty input counts as truncated.
+ */
 export function gunzipChecked(bytes: Uint8Array, path: string, what: string): Buffer {
   try {
     return gunzipSync(bytes, options(bytes));

@@ -112,7 +112,10 @@ function floatStats(data: Float32Array | Float64Array): ArrayStats {
   return out;
 }
 
-/** min / max / mean / unique of `data` (any layout: the order does not matter). Empty input gives NaNs. */
+/**
+ * min / max / mean / unique of `data` (any layout and axis order: the order does not matter; 64-bit integers
+ * are summed as float64). Empty input gives NaN min / max / mean (and an empty unique list for integers).
+ */
 export function arrayStats(data: NumericArray): ArrayStats {
   if (data instanceof Float32Array || data instanceof Float64Array) return floatStats(data);
   if (data.length === 0)

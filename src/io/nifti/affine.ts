@@ -25,7 +25,7 @@ export interface QformParams {
   zooms: [number, number, number];
 }
 
-/** The 4x4 identity. */
+/** The 4x4 identity (row-major). */
 export function identity4(): Mat4 {
   return [
     [1, 0, 0, 0],
@@ -35,14 +35,14 @@ export function identity4(): Mat4 {
   ];
 }
 
-/** The sform matrix: rows srow_x, srow_y, srow_z and [0, 0, 0, 1]. */
+/** The sform matrix (row-major, voxel index to mm): rows srow_x, srow_y, srow_z and [0, 0, 0, 1]. Missing entries read as 0. */
 export function sformAffine(srowX: number[], srowY: number[], srowZ: number[]): Mat4 {
   const row = (r: number[]) => [r[0] ?? 0, r[1] ?? 0, r[2] ?? 0, r[3] ?? 0];
   return [row(srowX), row(srowY), row(srowZ), [0, 0, 0, 1]];
 }
 
 /**
- * The qform matrix, or a string describing why it cannot be formed: nibabel refuses a quaternion whose
+ * The qform matrix (row-major, voxel index to mm; zooms in mm), or a string describing why it cannot be formed: nibabel refuses a quaternion whose
  * b^2 + c^2 + d^2 exceeds 1 by more than 3 float eps (`threshold` is that negative margin; float32 eps for
  * NIfTI-1, float64 eps for NIfTI-2), and clamps a to 0 inside the margin.
  */
@@ -87,7 +87,8 @@ function quatToMat(w: number, x: number, y: number, z: number): number[] {
 
 /**
  * nibabel's fallback affine when neither form is set (Analyze convention): diag(-zx, zy, zz) with the origin
- * at the volume centre, `-(shape - 1) / 2 * zoom` per axis. Uses the first 3 axes, padding with 1.
+ * at the volume centre, `-(shape - 1) / 2 * zoom` per axis (mm). Uses the first 3 axes, padding shape and
+ * zooms with 1 (so a 2D or empty shape still gives a valid matrix).
  */
 export function baseAffine(shape: readonly number[], zooms: readonly number[]): Mat4 {
   const s = [0, 1, 2].map((i) => shape[i] ?? 1);
@@ -194,7 +195,8 @@ export function rotationToQuat(r: number[]): [number, number, number, number] {
 /**
  * The qform parameters that encode `affine` as nibabel's `set_qform(affine, strip_shears=True)` computes them:
  * zooms are the column norms of the 3x3 part, qfac is -1 when its determinant is <= 0 (z column negated), any
- * shear is dropped by taking the nearest rotation. Returns a string when the 3x3 part is singular.
+ * shear is dropped by taking the nearest rotation. Zooms and offsets are in the affine's units (mm). Returns a
+ * string when the 3x3 part is singular or not finite.
  */
 export function affineToQform(affine: Mat4): QformParams | string {
   const rzs = [0, 1, 2].flatMap((i) => [0, 1, 2].map((j) => affine[i]?.[j] ?? Number.NaN));

@@ -7,7 +7,11 @@ export interface TensorModule extends Module {
   forward(x: Tensor): Tensor;
 }
 
-/** Applies its children in order (intermediate tensors are freed by the enclosing scope). */
+/**
+ * Applies its children in order. Each intermediate handle is released as soon as the next layer has
+ * consumed it (autograd keeps whatever it saved), as Python's reference counting would, so memory
+ * freed during backward is reused at once. The input and the output are left alone.
+ */
 export class Sequential extends Module {
   private readonly layers: TensorModule[];
   constructor(...layers: TensorModule[]) {
@@ -25,7 +29,11 @@ export class Sequential extends Module {
   }
   forward(x: Tensor): Tensor {
     let out = x;
-    for (const layer of this.layers) out = layer.forward(out);
+    for (const layer of this.layers) {
+      const next = layer.forward(out);
+      if (out !== x && next !== out) out.dispose();
+      out = next;
+    }
     return out;
   }
 }

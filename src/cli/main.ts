@@ -1,0 +1,59 @@
+/**
+ * The `semiseg` command line: parses the subcommand and hands over to a thin command module.
+ * Commands never compute; they call the library and print.
+ */
+import { runInspect } from './inspect.ts';
+import { runSelfCheck } from './selfcheck.ts';
+import { UsageError } from './usage.ts';
+
+type Command = { summary: string; run: (args: string[]) => Promise<number> | number };
+
+const COMMANDS: Record<string, Command> = {
+  demo: {
+    summary: 'run the built-in demo (for now: the engine self-check)',
+    run: (args) => runSelfCheck(args, 'demo'),
+  },
+  selfcheck: {
+    summary: 'check that libtorch loads and a small 3D net trains',
+    run: (args) => runSelfCheck(args),
+  },
+  inspect: {
+    summary: 'print shape, dtype, spacing, affine and value statistics of a volume file',
+    run: runInspect,
+  },
+};
+
+function help(): string {
+  const rows = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(10)} ${c.summary}`);
+  return [
+    'usage: semiseg <command> [options]',
+    '',
+    'commands:',
+    ...rows,
+    '',
+    'semiseg <command> --help for its options',
+  ].join('\n');
+}
+
+/** Runs the command line; returns the process exit code (0 ok, 1 failure, 2 usage error). */
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    console.log(help());
+    return name === undefined ? 2 : 0;
+  }
+  const command = COMMANDS[name];
+  if (command === undefined) {
+    console.error(
+      `semiseg: unknown command '${name}' (expected one of: ${Object.keys(COMMANDS).join(', ')})`,
+    );
+    return 2;
+  }
+  try {
+    return await command.run(rest);
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    console.error(`semiseg ${name}: ${message}`);
+    return err instanceof UsageError ? 2 : 1;
+  }
+}

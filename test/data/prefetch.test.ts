@@ -72,6 +72,32 @@ test('same seed gives identical batches with 0, 1 and 2 workers, equal to comput
   assert.notDeepEqual(other[0]!.labeled.image, runs[0]![0]!.labeled.image);
 });
 
+test('per-sample streams differ by stream, epoch and index, and repeated cases get new augmentations', async () => {
+  const first = (stream: 'labeled' | 'unlabeled', epoch: number, index: number) =>
+    sampleRandom(11, { stream, epoch, index }).uint32();
+  const draws = [
+    first('labeled', 0, 0),
+    first('labeled', 0, 1),
+    first('labeled', 1, 0),
+    first('unlabeled', 0, 0),
+  ];
+  assert.equal(new Set(draws).size, 4);
+  assert.equal(first('labeled', 2, 3), first('labeled', 2, 3));
+  // 3 labeled cases over 7 unlabeled: each labeled case appears 2 or 3 times per epoch, never twice the same way
+  const batches = await collect(new Prefetcher(options({ workers: 0, steps: 4 })));
+  const seen = new Map<string, string[]>();
+  for (const b of batches) {
+    b.labeled.ids.forEach((id, k) => {
+      const patch = Array.from(b.labeled.image.subarray(k * 512, (k + 1) * 512)).join(',');
+      seen.set(id, [...(seen.get(id) ?? []), patch]);
+    });
+  }
+  for (const [id, patches] of seen) {
+    assert.ok(patches.length >= 2, id);
+    assert.equal(new Set(patches).size, patches.length, `${id} augmented identically twice`);
+  }
+});
+
 test('batches follow the sampler: streams never mix, ids and plan agree', async () => {
   const batches = await collect(new Prefetcher(options({ steps: 8 })));
   for (const b of batches) {

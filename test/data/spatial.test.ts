@@ -133,6 +133,23 @@ test('random flip and rot-flip are deterministic for a seed and only permute vox
   assert.deepEqual(rf.shape, [1, 4, 6, 6]);
 });
 
+test('CML RandomRotFlip always yields one of the 4 reflections of the plane (never the identity)', () => {
+  const v = randomVolume([1, 2, 3, 3], 9);
+  const key = (x: Sample) => Array.from(x.image).join(',');
+  const allowed = new Set<string>();
+  for (let k = 0; k < 4; k++) for (const axis of [1, 2]) allowed.add(key(flip(rot90(v, k, [2, 1]), [axis])));
+  // flip_1 after rot^k equals flip_2 after rot^(k+2): 8 draws, 4 distinct outcomes
+  assert.equal(allowed.size, 4);
+  assert.ok(!allowed.has(key(v)));
+  const seen = new Set<string>();
+  for (let seed = 0; seed < 200; seed++) {
+    const o = key(randomRot90Flip(v, new Random(seed), [2, 1]));
+    assert.ok(allowed.has(o));
+    seen.add(o);
+  }
+  assert.equal(seen.size, 4);
+});
+
 test('spatial transform errors name the field', () => {
   const v = randomVolume([1, 3, 4, 5], 8);
   assert.throws(

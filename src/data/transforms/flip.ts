@@ -88,7 +88,9 @@ export function randomFlip(s: Sample, rng: Random, axes: readonly number[], p = 
 
 /**
  * CML's RandomRotFlip: k ~ U{0..3} quarter turns in `plane`, then a flip of one plane axis chosen uniformly
- * (always applied). `plane` holds spatial axis indices as in `rot90`.
+ * (always applied). `plane` holds spatial axis indices as in `rot90`. Because the flip is unconditional, the
+ * result is always one of the 4 reflections of the plane, each with probability 1/4, never the identity or a
+ * pure rotation (as in the reference).
  */
 export function randomRot90Flip(s: Sample, rng: Random, plane: readonly [number, number]): Sample {
   const k = rng.int(0, 4);

@@ -11,6 +11,9 @@
  * Centre crop (DHC spec §2 "Val transform", SKCDF §3.2): start round((size - patch) / 2) with Python's
  * round-half-even; if padding is needed the same padding rule is applied first and the offset is computed on
  * the padded size (the references compute it on the unpadded size, a latent bug that never triggers).
+ *
+ * Empty input: every function checks its sample with `checkSample`, so a zero-size or inconsistent sample
+ * (image length, label length, rank) throws a one-line error naming the field; inputs are never modified.
  */
 
 import type { Random } from '../random.ts';

@@ -7,6 +7,10 @@
  * inside the box; Mix(A, B) = A*M + B*(1 - M): outside the box from A, inside from B, the same M for images
  * and labels. One box per call, shared by every pair of the sub-batch. LA: r = 2/3 gives a 74x74x53 box in
  * 112x112x80 (53x74x74 in our [D, H, W] order); ACDC: r = 1/2 gives 128x128 in 256x256.
+ *
+ * Empty input: a zero spatial size, a box that does not fit, mismatched lengths or an odd/empty batch throw
+ * a one-line error naming the field (a box side of 0, from a tiny ratio, is allowed and mixes nothing);
+ * inputs are never modified.
  */
 
 import type { Random } from '../random.ts';

@@ -8,6 +8,9 @@
  *   then always flip one of the two plane axes, chosen uniformly. Our volumes are `[C, D, H, W]` = (z, y, x),
  *   so the same rotation is plane `[2, 1]` here (see `cmlLaTrain` in pipeline.ts).
  * - CML spec §2.2 (ACDC RandomGenerator): rot90 in plane (0, 1) of the (H, W) slice plus a flip of axis 0 or 1.
+ *
+ * Empty input: every function checks its sample with `checkSample`, so a zero-size or inconsistent sample
+ * (image length, label length, rank) throws a one-line error naming the field; inputs are never modified.
  */
 
 import type { Random } from '../random.ts';

@@ -2,6 +2,9 @@
  * Intensity augmentations. None of the three reference methods uses them (DHC spec §2: "No
  * rotation/scale/elastic/intensity/noise augmentation"; SKCDF §3.2 and CML §2 likewise list none); they are
  * offered for new work and are never part of a reference preset. Labels pass through unchanged.
+ *
+ * Empty input: every function checks its sample with `checkSample`, so a zero-size or inconsistent sample
+ * (image length, label length, rank) throws a one-line error naming the field; inputs are never modified.
  */
 
 import type { Random } from '../random.ts';

@@ -6,6 +6,9 @@
  * input R·(r - m, c - m') + (m, m') with R = [[cos, sin], [-sin, cos]] and centre m = (n - 1) / 2; a
  * coordinate outside [0, n - 1] on either axis gives 0; order 0 takes index floor(x + 0.5), order 1 is linear
  * between the two neighbours. The plane axes are sorted first, as scipy does.
+ *
+ * Empty input: every function checks its sample with `checkSample`, so a zero-size or inconsistent sample
+ * (image length, label length, rank) throws a one-line error naming the field; inputs are never modified.
  */
 
 import type { Random } from '../random.ts';

@@ -4,6 +4,9 @@
  * exact rule in CML spec §10): per axis, output index i reads input floor(x + 0.5) with
  * x = i * ((in - 1) / (out - 1)) in float64 (ratio first; x = 0 when out = 1); if x > in - 1 (floating
  * overshoot) the output is 0.
+ *
+ * Empty input: every function checks its sample with `checkSample`, so a zero-size or inconsistent sample
+ * (image length, label length, rank) throws a one-line error naming the field; inputs are never modified.
  */
 
 import { checkSample, type Sample } from '../sample.ts';

@@ -144,7 +144,7 @@ test("manualSeed gives PyTorch's CPU stream; generator state restores exactly", 
     // torch.manual_seed(123); torch.rand(3) in Python 1.13:
     const r = asNumbers(rand([3]));
     const want = [0.29611194133758545, 0.516562283039093, 0.2516707181930542];
-    r.forEach((v, i) => assert.equal(v, want[i]));
+    assert.deepEqual(r, want);
     const state = getRngState();
     const a = asNumbers(randn([5]));
     setRngState(state);

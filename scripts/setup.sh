@@ -50,6 +50,11 @@ if [ "$need_build" = 1 ]; then
   say "building the native addon (about a minute)"
   nodedir=$(node -p 'require("path").resolve(process.execPath, "../..")')
   [ -f "$nodedir/include/node/node_api.h" ] || die "Node headers not found under $nodedir/include/node (install the nodejs dev headers)"
-  npx --no-install node-gyp rebuild --jobs 2 --directory native --nodedir "$nodedir" --loglevel=error >&2
+  log=$(mktemp)
+  if ! npx --no-install node-gyp rebuild --jobs 2 --directory native --nodedir "$nodedir" --loglevel=error >"$log" 2>&1; then
+    tail -n 40 "$log" >&2
+    die "the native addon failed to build (full log: $log)"
+  fi
+  rm -f "$log"
   echo "$want" >"$stamp"
 fi

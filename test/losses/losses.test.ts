@@ -74,8 +74,8 @@ test('G3: weighted CE, weighted Dice, DHC supervised and CPS losses and gradient
     // gradients summing to 0 over the classes at every voxel, which the other three values fix at
     // 0.0373762 (what we compute); that identity is checked at every voxel below.
     const want1 = [0.025955, 0.1213487, 0.0373762, -0.1846799];
-    at(0, 0).forEach((v, i) => assert.ok(Math.abs(v - want0[i]!) < 1e-6, `grad (0,0) ${i}`));
-    at(1, 5).forEach((v, i) => assert.ok(Math.abs(v - want1[i]!) < 1e-6, `grad (1,5) ${i}`));
+    for (const [i, v] of at(0, 0).entries()) assert.ok(Math.abs(v - want0[i]!) < 1e-6, `grad (0,0) ${i}`);
+    for (const [i, v] of at(1, 5).entries()) assert.ok(Math.abs(v - want1[i]!) < 1e-6, `grad (1,5) ${i}`);
     for (let b = 0; b < 2; b++)
       for (let v = 0; v < 6; v++)
         assert.ok(Math.abs(at(b, v).reduce((s, x) => s + x, 0)) < 1e-7, `sum over c at ${b},${v}`);

@@ -14,12 +14,12 @@ import { asNumbers } from '../torch/helpers.ts';
 function closeAll(got: Tensor | number[], want: number[], what: string, rel = 1e-5): void {
   const g = Array.isArray(got) ? got : asNumbers(got);
   assert.equal(g.length, want.length, what);
-  g.forEach((v, i) =>
+  for (const [i, v] of g.entries()) {
     assert.ok(
       Math.abs(v - want[i]!) <= rel * Math.max(1e-3, Math.abs(want[i]!)) + 1e-9,
       `${what}[${i}]: ${v} vs ${want[i]}`,
-    ),
-  );
+    );
+  }
 }
 
 /** Logits whose argmax is the given label map: one-hot x 3, `[B, C, ...]`. */

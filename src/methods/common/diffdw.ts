@@ -3,7 +3,7 @@
  * each class's batch Dice on the labeled half is being learned or unlearned (EMAs over iterations),
  * times an EMA of (1 - Dice). All state is float32, per class, background included.
  */
-import { full, noGrad, ops, type Tensor, zeros } from '../../torch/index.ts';
+import { full, noGrad, ops, scope, type Tensor, zeros } from '../../torch/index.ts';
 
 const EPS = 1e-8;
 
@@ -12,25 +12,27 @@ const EPS = 1e-8;
  * `(2 TP + eps) / (2 TP + FP + FN + 2 eps)`; a class absent from both gives 0.5. Returns `[C]` float32.
  */
 export function hardDicePerClass(pred: Tensor, label: Tensor, numClasses: number, smooth = EPS): Tensor {
-  return noGrad(() => {
-    const c = numClasses;
-    const joint = ops.bincount(pred.flatten().mul(c).add(label.flatten()), { minlength: c * c }).view(c, c);
-    const tp = ops.toDtype(ops.diagonal(joint), 'float32');
-    const predCount = ops.toDtype(joint.sum(1), 'float32');
-    const labelCount = ops.toDtype(joint.sum(0), 'float32');
-    const fp = predCount.sub(tp);
-    const fn = labelCount.sub(tp);
-    return tp
-      .mul(2)
-      .add(smooth)
-      .div(
-        tp
-          .mul(2)
-          .add(fp)
-          .add(fn)
-          .add(2 * smooth),
-      );
-  });
+  return scope(() =>
+    noGrad(() => {
+      const c = numClasses;
+      const joint = ops.bincount(pred.flatten().mul(c).add(label.flatten()), { minlength: c * c }).view(c, c);
+      const tp = ops.toDtype(ops.diagonal(joint), 'float32');
+      const predCount = ops.toDtype(joint.sum(1), 'float32');
+      const labelCount = ops.toDtype(joint.sum(0), 'float32');
+      const fp = predCount.sub(tp);
+      const fn = labelCount.sub(tp);
+      return tp
+        .mul(2)
+        .add(smooth)
+        .div(
+          tp
+            .mul(2)
+            .add(fp)
+            .add(fn)
+            .add(2 * smooth),
+        );
+    }),
+  );
 }
 
 /** The DiffDW weighting state of one network. */

@@ -3,19 +3,21 @@
  * class-frequency imbalance of B's own predictions on the unlabeled batch, smoothed by an EMA.
  * `g(n)_c = C ln r_c / max_k ln r_k` with `r_c = (max_k n_k + eps) / (n_c + eps)`, in float32.
  */
-import { noGrad, ops, type Tensor, tensor } from '../../torch/index.ts';
+import { noGrad, ops, scope, type Tensor, tensor } from '../../torch/index.ts';
 
 const EPS = 1e-8;
 
 /** `g(n)`: weights in [0, C] from class counts `n` (`[C]` float32 tensor); 0 for the majority class. */
 export function distributionWeights(counts: Tensor): Tensor {
-  return noGrad(() => {
-    const c = counts.numel;
-    const n = ops.toDtype(counts, 'float32');
-    const ratio = n.max().add(EPS).div(n.add(EPS));
-    const l = ratio.log();
-    return l.mul(c).div(l.max());
-  });
+  return scope(() =>
+    noGrad(() => {
+      const c = counts.numel;
+      const n = ops.toDtype(counts, 'float32');
+      const ratio = n.max().add(EPS).div(n.add(EPS));
+      const l = ratio.log();
+      return l.mul(c).div(l.max());
+    }),
+  );
 }
 
 /** Voxel counts per class of integer labels (any shape), as a `[C]` float32 tensor. */

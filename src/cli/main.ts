@@ -3,6 +3,7 @@
  * Commands never compute; they call the library and print.
  */
 import { runInspect } from './inspect.ts';
+import { runMethods } from './methods.ts';
 import { runSelfCheck } from './selfcheck.ts';
 import { UsageError } from './usage.ts';
 
@@ -21,6 +22,7 @@ const COMMANDS: Record<string, Command> = {
     summary: 'print shape, dtype, spacing, affine and value statistics of a volume file',
     run: runInspect,
   },
+  methods: { summary: 'list the training methods', run: runMethods },
 };
 
 function help(): string {

@@ -52,9 +52,16 @@ export function classColor(c: number): Color {
   return CLASS_COLORS[(c - 1) % CLASS_COLORS.length]!;
 }
 
-/** The colour of the i-th series (cycling through {@link SERIES_COLORS}). */
+/**
+ * The colour of the i-th series (i >= 0): {@link SERIES_COLORS} in order, then the same ten darkened to 60%
+ * for i = 10..19, 36% for 20..29, and so on.
+ */
 export function seriesColor(i: number): Color {
-  return SERIES_COLORS[((i % SERIES_COLORS.length) + SERIES_COLORS.length) % SERIES_COLORS.length]!;
+  const n = SERIES_COLORS.length;
+  const k = Math.max(0, Math.floor(i));
+  const base = SERIES_COLORS[k % n]!;
+  const f = 0.6 ** Math.floor(k / n);
+  return [Math.round(base[0] * f), Math.round(base[1] * f), Math.round(base[2] * f)];
 }
 
 /**

@@ -22,6 +22,7 @@ export interface TextOptions {
   vertical?: boolean;
 }
 
+/** An RGBA canvas of `width x height` pixels (see the module comment for layout and drawing rules). */
 export class Canvas {
   readonly width: number;
   readonly height: number;

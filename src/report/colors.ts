@@ -6,7 +6,9 @@
 /** An 8-bit colour; the alpha channel defaults to 255 (opaque). */
 export type Color = readonly [number, number, number] | readonly [number, number, number, number];
 
+/** Opaque white, the plots' background. */
 export const WHITE: Color = [255, 255, 255];
+/** Opaque black. */
 export const BLACK: Color = [0, 0, 0];
 
 /** Ten well-separated line colours, used in order for series without an explicit colour. */

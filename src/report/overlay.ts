@@ -28,7 +28,7 @@ export interface OverlayOptions {
   axis?: 0 | 1 | 2;
   /** Colour per class index (array index or record key); missing classes use {@link classColor}. */
   classColors?: readonly (string | Color)[] | Readonly<Record<number, string | Color>>;
-  /** Names for the legend (index = class); the legend lists the classes present in label or prediction. */
+  /** Names for the legend (index = class); the legend lists the classes in the shown slice. */
   classNames?: readonly string[] | Readonly<Record<number, string>>;
   /** Grey window: fixed `{min, max}` or percentiles of the volume's finite voxels (default `[0.5, 99.5]`). */
   windowing?: { min: number; max: number } | { percentiles: readonly [number, number] };
@@ -195,11 +195,11 @@ export function renderOverlay(options: OverlayOptions): {
   const kinds: OverlayPanel['kind'][] = ['image'];
   if (options.label !== undefined) kinds.push('label');
   if (options.pred !== undefined) kinds.push('pred');
-  // Legend entries: classes present anywhere in the label or prediction.
+  // Legend entries: classes present in the shown slice of the label or prediction.
   const present = new Set<number>();
   for (const arr of [options.label, options.pred]) {
     if (arr === undefined) continue;
-    for (let i = 0; i < arr.length; i++) if (arr[i]! > 0) present.add(arr[i]!);
+    for (let p = 0; p < idx.length; p++) if (arr[idx[p]!]! > 0) present.add(arr[idx[p]!]!);
   }
   const classes = [...present].sort((a, b) => a - b);
   const width = GAP + kinds.length * (pw + GAP);
@@ -283,7 +283,7 @@ export function renderOverlay(options: OverlayOptions): {
 
 /**
  * Draws one slice as side-by-side panels, image | ground truth | prediction (the label panels only when given),
- * on a dark background with a caption above each panel and a legend of the classes present below them.
+ * on a dark background with a caption above each panel and a legend of the classes in the slice below them.
  * Grey levels map the window linearly to 0..255 (clamped); class `c` is drawn in `classColors[c]` (default
  * {@link classColor}, 16 fixed colours) as a fill of the given opacity and/or a 1-pixel contour inside the
  * region's border.

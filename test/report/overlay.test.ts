@@ -121,6 +121,12 @@ test('overlay: explicit slice, other axes, own colours, legend, panels only for 
     for (let x = 0; x < custom.canvas.width; x++) if (rgbAt(img, x, y).join() === '0,255,0') green++;
   }
   assert.ok(green >= 49, 'legend swatch of class 2');
+  const red = classColor(1).slice(0, 3).join();
+  let reds = 0;
+  for (let y = legendTop; y < custom.canvas.height; y++) {
+    for (let x = 0; x < custom.canvas.width; x++) if (rgbAt(img, x, y).join() === red) reds++;
+  }
+  assert.equal(reds, 0, 'class 1 is not in slice 2, so not in its legend');
   const side = renderOverlay({ image: v.image, shape: v.shape, axis: 2, zoom: 3 });
   assert.deepEqual(
     side.panels.map((p) => [p.width, p.height]),

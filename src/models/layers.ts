@@ -81,7 +81,7 @@ export class BatchNorm1d extends Module {
       if (perChannel <= 1) {
         throw new Error(`BatchNorm1d: expected more than 1 value per channel when training, got [${shape}]`);
       }
-      ops.addScalar_(this.numBatchesTracked, 1);
+      ops.addScalar_(this.numBatchesTracked, 1); // in place: returns the buffer itself
     }
     return ops.batchNorm(
       x,

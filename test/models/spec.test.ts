@@ -123,14 +123,22 @@ test('DHC §12 G5: VNet(f=4, 3 classes) train and eval forward, BN running stati
     );
     const state = net.stateDict();
     const rm = values(state.get('block_one.conv.1.running_mean')!);
-    [1.819072e-3, 8.183574e-3, -6.363811e-3].forEach((e, c) => assertClose(rm[c]!, e, rel, 1e-9, `rm ${c}`));
+    [1.819072e-3, 8.183574e-3, -6.363811e-3].forEach((e, c) => {
+      assertClose(rm[c]!, e, rel, 1e-9, `rm ${c}`);
+    });
     assertClose(rm[3]!, -1.01e-6, 0, 1e-8, 'rm 3');
     const rv = values(state.get('block_one.conv.1.running_var')!);
-    [0.9035214, 0.9022297, 0.9015793, 0.9022756].forEach((e, c) => assertClose(rv[c]!, e, rel, 0, `rv ${c}`));
+    [0.9035214, 0.9022297, 0.9015793, 0.9022756].forEach((e, c) => {
+      assertClose(rv[c]!, e, rel, 0, `rv ${c}`);
+    });
     const rm5 = values(state.get('block_five.conv.7.running_mean')!);
     const rv5 = values(state.get('block_five.conv.7.running_var')!);
-    [0.0057743, 0.0108633, -0.0090245].forEach((e, c) => assertClose(rm5[c]!, e, rel, 1e-7, `rm5 ${c}`));
-    [0.9019645, 0.9026884, 0.9022348].forEach((e, c) => assertClose(rv5[c]!, e, rel, 0, `rv5 ${c}`));
+    [0.0057743, 0.0108633, -0.0090245].forEach((e, c) => {
+      assertClose(rm5[c]!, e, rel, 1e-7, `rm5 ${c}`);
+    });
+    [0.9019645, 0.9026884, 0.9022348].forEach((e, c) => {
+      assertClose(rv5[c]!, e, rel, 0, `rv5 ${c}`);
+    });
     net.eval();
     check(
       noGrad(() => net.forward(input)),
@@ -284,7 +292,9 @@ for (const g of G6) {
         0,
         'sum of squares',
       );
-      g.perSample.forEach((e, b) => assertClose(sums[b]!, e, 1e-8, 0, `sample ${b} sum`));
+      g.perSample.forEach((e, b) => {
+        assertClose(sums[b]!, e, 1e-8, 0, `sample ${b} sum`);
+      });
       for (const [idx, e] of g.points) assertClose(at(y, idx), e, 1e-7, 2e-10, `y[${idx}]`);
       if (g.mode === 'unlabeled') {
         // Eval mode, batch 1: the first sample's result (the reference's duplicated batch changes nothing).

@@ -1,11 +1,13 @@
 #!/usr/bin/python3
 """Golden values for test/models, from an independent PyTorch re-implementation of the networks.
 
-The networks below are written from the implementation specs (DHC §3, DHC baselines §2, CML §3,
-SKCDF §4), not copied from the reference repositories: module names, construction order (hence the
-random-draw order of the initialisation), forward order (hence dropout masks) and layouts follow the
-specs. The parameter counts the specs state (measured there on the reference classes) are asserted
-here, so this re-implementation is itself checked against the references where the specs allow.
+The networks below were written for this project from the implementation specs (DHC §3, DHC
+baselines §2, CML §3, SKCDF §4) and a reading of the reference repositories (no code copied): module
+names, construction order (hence the random-draw order of the initialisation), forward order (hence
+dropout masks) and layouts follow them. The parameter counts the specs state (measured there on the
+reference classes) are asserted here. Agreement between this script and the TypeScript networks
+checks the port (engine, layouts, memory handling); the interpretation itself is checked against
+values the specs computed with the reference code (test/models/spec.test.ts).
 
 Run from the repository root:  /usr/bin/python3 scripts/golden/models.py
 (Debian's python3 with python3-torch 1.13.) Writes test/fixtures/models/models.json and one .pt per
@@ -13,7 +15,7 @@ small configuration.
 
 Fixture size: a state dict of random weights for a 600k-parameter network would take 2.4 MB, so every
 weight tensor here is a strided view of a small random pool (torch.save stores the pool once, with the
-view's strides): e.g. w[o, i, a, b, c] = pool[31 o + 13 i + 7 a + 3 b + c]. These are ordinary
+view's strides): e.g. w[o, i, a, b, c] = pool[7 o + 5 i + 3 a + 2 b + c]. These are ordinary
 PyTorch tensors; `load_state_dict` (and semiseg's `loadStateDict`) copy them into dense parameters.
 BatchNorm running statistics are set from the actual batch statistics of the test input (one
 training-mode pass with momentum 1; variances clamped at 0.25), so eval-mode activations stay well

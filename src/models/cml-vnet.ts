@@ -36,7 +36,7 @@ export interface CMLVNetOptions {
   hasResidual?: boolean;
 }
 
-/** CML's `Encoder`: the VNet encoder blocks and a Dropout3d(0.5) on x5. */
+/** CML's `Encoder`: the VNet encoder blocks and a Dropout3d(0.5) on x5 (`[B, C_in, D, H, W]` float32). */
 export class CMLEncoder extends Module {
   hasDropout: boolean;
   protected readonly blocks: EncoderBlocks;
@@ -54,7 +54,7 @@ export class CMLEncoder extends Module {
   }
 }
 
-/** CML's `Decoder` with up type 0 (transposed convolution) or 1 (trilinear + conv). */
+/** CML's `Decoder` with up type 0 (transposed convolution) or 1 (trilinear + conv): features -> `[B, C, D, H, W]`. */
 export class CMLDecoder extends Module {
   hasDropout: boolean;
   protected readonly blocks: DecoderBlocks;
@@ -94,7 +94,10 @@ export interface CMLOutput {
   feat2: Tensor;
 }
 
-/** CML's two-branch VNet for LA. */
+/**
+ * CML's two-branch VNet for LA. Input `[B, C_in, D, H, W]` float32 (multiples of 16, e.g. the
+ * 112x112x80 patch; anything else throws one line; B = 0 gives empty outputs).
+ */
 export class CMLVNet extends Module implements SegmentationNetwork {
   readonly options: Required<CMLVNetOptions>;
   readonly encoder1: CMLEncoder;

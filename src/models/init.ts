@@ -30,7 +30,7 @@ export function xavierNormalInitWeight<M extends Module>(model: M): M {
   return model;
 }
 
-/** The initialisation choices of {@link createModel}: the class's own, or a helper applied after it. */
+/** The initialisation choices of `createModel`: the class's own, or a helper applied after it. */
 export const INITS = ['default', 'kaiming', 'xavier'] as const;
 export type InitName = (typeof INITS)[number];
 

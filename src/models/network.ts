@@ -1,4 +1,13 @@
-/** The interface every network of `src/models` implements, used by inference and evaluation. */
+/**
+ * The interface every network of `src/models` implements, used by inference and evaluation.
+ *
+ * Conventions of all networks: inputs are `[B, C, D, H, W]` (the 2D UNet: `[B, C, H, W]`) in the
+ * parameters' dtype (float32 unless moved with `to()`), on the parameters' device; outputs have the
+ * same dtype and spatial size. B = 0 gives empty outputs. Spatial sizes a network cannot take (not a
+ * multiple of 16, or not the patch an SKCDF network was built for) throw a one-line error naming the
+ * expected and the actual shape. Forwards release their intermediate tensors; the caller owns the
+ * outputs (dispose them, or run inside `scope`).
+ */
 import type { Module } from '../torch/nn/index.ts';
 import type { Tensor } from '../torch/tensor.ts';
 

@@ -407,7 +407,7 @@ abstract class SkcmBlock extends Module {
   }
 }
 
-/** `Cross_Attention_Local_Block`. */
+/** `Cross_Attention_Local_Block`: `[B, C, bd, bh, bw]` float (32 or 64) -> same shape. */
 export class CrossAttentionLocalBlock extends SkcmBlock {
   readonly attn: CrossAttentionLocal;
   constructor(o: SkcmBlockOptions) {
@@ -438,7 +438,7 @@ export class CrossAttentionLocalBlock extends SkcmBlock {
   }
 }
 
-/** `Cross_Attention_Global_Block`. */
+/** `Cross_Attention_Global_Block`: `[B, C, bd, bh, bw]` float (32 or 64) -> same shape. */
 export class CrossAttentionGlobalBlock extends SkcmBlock {
   readonly attn: CrossAttentionGlobal;
   constructor(o: SkcmBlockOptions) {

@@ -46,7 +46,7 @@ export interface SkcdfOptions {
   patchSize?: readonly number[];
 }
 
-/** SKCDF's VNet encoder module (`Encoder`: blocks plus `dropout`). */
+/** SKCDF's VNet encoder module (`Encoder`: blocks plus `dropout`) over `[B, C_in, D, H, W]` float32. */
 export class SkcdfEncoder extends Module {
   hasDropout: boolean;
   protected readonly blocks: EncoderBlocks;
@@ -70,7 +70,7 @@ export interface SkcdfOutput {
   logitsAbc: Tensor;
 }
 
-/** SKCDF's `Decoder`: VNet decoder blocks, dropout on x9, heads `out_conv9` and `out_conv9_abc`. */
+/** SKCDF's `Decoder`: VNet decoder blocks, dropout on x9, heads `out_conv9` and `out_conv9_abc` (`[B, C, D, H, W]`). */
 export class SkcdfDecoder extends Module {
   hasDropout: boolean;
   protected readonly blocks: DecoderBlocks;
@@ -96,7 +96,12 @@ export class SkcdfDecoder extends Module {
   }
 }
 
-/** SKCDF's `VNet_Decouple_Attention_ABC`. PyTorch default init (SKCDF's script then applies Xavier). */
+/**
+ * SKCDF's `VNet_Decouple_Attention_ABC`. Input `[B, C_in, D, H, W]` float32 with (D, H, W) =
+ * `patchSize` (the attention blocks are built for it; other sizes throw one line). B = 0 gives empty
+ * outputs in 'unlabeled' mode; 'labeled' mode needs exactly 4. PyTorch default initialisation
+ * (SKCDF's script then applies `xavierNormalInitWeight` (init.ts)).
+ */
 export class SKCDFNet extends Module implements SegmentationNetwork {
   readonly options: Required<SkcdfOptions>;
   readonly encoder: SkcdfEncoder;

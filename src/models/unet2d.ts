@@ -112,7 +112,7 @@ export class UpBlock2D extends Module {
   }
 }
 
-/** The U-Net encoder (`in_conv`, `down1` ... `down4`). */
+/** The U-Net encoder (`in_conv`, `down1` ... `down4`) over `[B, C_in, H, W]` float32. */
 export class UNet2DEncoder extends Module {
   readonly blocks: Module[];
   constructor(cin: number, ch: readonly number[], dropout: readonly number[]) {
@@ -137,7 +137,7 @@ export class UNet2DEncoder extends Module {
   }
 }
 
-/** The U-Net decoder (`up1` ... `up4`, `out_conv` Conv2d 3x3 pad 1). */
+/** The U-Net decoder (`up1` ... `up4`, `out_conv` Conv2d 3x3 pad 1): five features -> `[B, C, H, W]`. */
 export class UNet2DDecoder extends Module {
   readonly ups: UpBlock2D[];
   readonly outConv: Conv2d;
@@ -175,7 +175,10 @@ export interface UNet2DOutput {
   feat2: Tensor;
 }
 
-/** CML's 2D `UNet` for ACDC, as coded (see the file comment). */
+/**
+ * CML's 2D `UNet` for ACDC, as coded (see the file comment). Input `[B, C_in, H, W]` float32 (H, W
+ * multiples of 16, e.g. 256x256 slices; anything else throws one line; B = 0 gives empty outputs).
+ */
 export class UNet2D extends Module implements SegmentationNetwork {
   readonly options: Required<UNet2DOptions>;
   readonly encoder: UNet2DEncoder;

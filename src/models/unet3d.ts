@@ -53,7 +53,7 @@ function kaimingConvs(m: Module): void {
   }
 }
 
-/** `UnetConv3`: `conv1`, `conv2` = Sequential(Conv3d 3^3 pad 1, [InstanceNorm3d,] ReLU). */
+/** `UnetConv3`: `conv1`, `conv2` = Sequential(Conv3d 3^3 pad 1, [InstanceNorm3d,] ReLU); `[B, cin, D, H, W]` float32. */
 export class UnetConv3 extends Module {
   readonly conv1: Sequential;
   readonly conv2: Sequential;
@@ -102,7 +102,7 @@ export class UnetUp3CT extends Module {
   }
 }
 
-/** `UnetDsv3`: `dsv` = Sequential(Conv3d 1^3, trilinear x scale) — convolution first, then upsampling. */
+/** `UnetDsv3`: `dsv` = Sequential(Conv3d 1^3, trilinear x scale) — convolution first, then upsampling; `[B, in, d, h, w]` -> `[B, out, s d, s h, s w]`. */
 export class UnetDsv3 extends Module {
   readonly dsv: Sequential;
   constructor(inSize: number, outSize: number, scaleFactor: number) {
@@ -188,7 +188,8 @@ export interface DeepSupervisionOutput {
 }
 
 /**
- * URPC's `unet_3D_ds`: Dropout3d 0.5/0.3/0.2/0.1 after up4/up3/up2/up1 (the dropped map feeds both
+ * URPC's `unet_3D_ds` (input `[B, C_in, D, H, W]` float32, multiples of 16; B = 0 gives empty
+ * outputs; other sizes throw where the skip and the upsampled map disagree): Dropout3d 0.5/0.3/0.2/0.1 after up4/up3/up2/up1 (the dropped map feeds both
  * the next level and that level's head). 5,887,432 parameters for 14 classes (featureScale 4).
  */
 export class UNet3DDeepSup extends UNet3DBase implements SegmentationNetwork {
@@ -245,7 +246,7 @@ export class UNet3DDeepSup extends UNet3DBase implements SegmentationNetwork {
 }
 
 /**
- * `unet_3D` (no deep supervision; element-wise Dropout(0.3) on the centre and on up1, a 1x1x1
+ * `unet_3D` (input as {@link UNet3DDeepSup}; no deep supervision; element-wise Dropout(0.3) on the centre and on up1, a 1x1x1
  * `final` head). Present in the reference repository but used by no training script.
  */
 export class UNet3D extends UNet3DBase implements SegmentationNetwork {

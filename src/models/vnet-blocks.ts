@@ -22,7 +22,7 @@ import { addInto, consume, type Normalization, normLayer3d, type Registrar } fro
 /** The five encoder outputs `[x1, x2, x3, x4, x5]`, each `[B, C_l, D_l, H_l, W_l]`. */
 export type Features = [Tensor, Tensor, Tensor, Tensor, Tensor];
 
-/** Disposes every tensor of a feature list (those already disposed are skipped). */
+/** Disposes every tensor of a feature list (those already disposed are skipped; empty list: no-op). */
 export function disposeFeatures(f: readonly Tensor[]): void {
   for (const t of f) t.dispose();
 }
@@ -74,7 +74,7 @@ export class ResidualConvBlock extends Module {
   }
 }
 
-/** Conv3d kernel = stride (2), no padding -> normalisation -> ReLU: halves D, H and W (floor). */
+/** Conv3d kernel = stride (2), no padding -> normalisation -> ReLU: `[B, cin, D, H, W]` -> `[B, cout, D/2, H/2, W/2]` (floor; a size below 2 throws in the convolution). */
 export class DownsamplingConvBlock extends Module {
   readonly conv: Sequential;
   constructor(cin: number, cout: number, stride = 2, normalization: Normalization = 'none') {
@@ -90,7 +90,7 @@ export class DownsamplingConvBlock extends Module {
   }
 }
 
-/** ConvTranspose3d kernel = stride (2) -> normalisation -> ReLU: doubles D, H and W. */
+/** ConvTranspose3d kernel = stride (2) -> normalisation -> ReLU: `[B, cin, D, H, W]` -> `[B, cout, 2D, 2H, 2W]`. */
 export class UpsamplingDeconvBlock extends Module {
   readonly conv: Sequential;
   constructor(cin: number, cout: number, stride = 2, normalization: Normalization = 'none') {

@@ -22,7 +22,7 @@ import {
   runEncoder,
 } from './vnet-blocks.ts';
 
-/** One of DST's three decoders (`Decoder` in `vnet_dst.py`). */
+/** One of DST's three decoders (`Decoder` in `vnet_dst.py`): the five VNet features -> logits `[B, C, D, H, W]`. */
 export class DSTDecoder extends Module {
   protected readonly blocks: DecoderBlocks;
   readonly head: Conv3d;
@@ -69,7 +69,10 @@ export interface DecoupledOutput {
   worst: Tensor;
 }
 
-/** DST's `VNet_Decoupled`. PyTorch default initialisation (DST's script re-initialises A/B). */
+/**
+ * DST's `VNet_Decoupled`. Input `[B, C_in, D, H, W]` float32 (multiples of 16; B = 0 gives empty
+ * outputs). PyTorch default initialisation (DST's script re-initialises A with Kaiming, B with Xavier).
+ */
 export class VNetDecoupled extends Module implements SegmentationNetwork {
   readonly options: ResolvedVNetOptions;
   hasDropout: boolean;

@@ -25,7 +25,11 @@ function mlp(cin: number, hidden: number, cout: number, act: TensorModule): Sequ
   return new Sequential(new Linear(cin, hidden), new BatchNorm1d(hidden), act, new Linear(hidden, cout));
 }
 
-/** VNet4SSNet: {@link VNet} plus SS-Net's heads (136,732 extra parameters at f = 32, 14 classes). */
+/**
+ * VNet4SSNet: {@link VNet} plus SS-Net's heads (136,732 extra parameters at f = 32, 14 classes).
+ * Image input `[B, C_in, D, H, W]` float32 (multiples of 16, B = 0 gives empty outputs); the heads
+ * take per-voxel feature rows `[N, f]` / `[N, 2f]`.
+ */
 export class VNet4SSNet extends VNet {
   readonly projectionHead: Sequential;
   readonly predictionHead: Sequential;
@@ -62,12 +66,12 @@ export class VNet4SSNet extends VNet {
     }
   }
 
-  /** Per-voxel features `[N, filters]` -> `[N, 2*filters]` (N >= 2 in training mode). */
+  /** Per-voxel features `[N, filters]` float32 -> `[N, 2*filters]`; training mode needs N >= 2 (throws). */
   forwardProjectionHead(features: Tensor): Tensor {
     return this.projectionHead.forward(features);
   }
 
-  /** `[N, 2*filters]` -> `[N, 2*filters]` (N >= 2 in training mode). */
+  /** `[N, 2*filters]` float32 -> `[N, 2*filters]`; training mode needs N >= 2 (throws). */
   forwardPredictionHead(features: Tensor): Tensor {
     return this.predictionHead.forward(features);
   }

@@ -49,8 +49,8 @@ export function vnetDefaults(o: VNetOptions = {}): ResolvedVNetOptions {
 }
 
 /**
- * DHC's VNet. State-dict keys `block_one.conv.0.weight` ... `out_conv.bias`; PyTorch default
- * initialisation (DHC's training script re-initialises with {@link kaimingNormalInitWeight}).
+ * DHC's VNet (input `[B, C_in, D, H, W]` float32, D/H/W multiples of 16). State-dict keys `block_one.conv.0.weight` ... `out_conv.bias`; PyTorch default
+ * initialisation (DHC's training script re-initialises with `kaimingNormalInitWeight` (init.ts)).
  */
 export class VNet extends Module implements SegmentationNetwork {
   readonly options: ResolvedVNetOptions;
@@ -92,7 +92,12 @@ export class VNet extends Module implements SegmentationNetwork {
     return consume(this.outConv, this.decoderFeatures(f));
   }
 
-  /** `[B, C_in, D, H, W]` float32 (multiples of 16) -> logits `[B, numClasses, D, H, W]`. */
+  /**
+   * `[B, C_in, D, H, W]` float32 (the parameters' dtype) -> logits `[B, numClasses, D, H, W]` float32.
+   * D, H, W must be multiples of 16 (anything else throws one line naming the shape); B = 0 gives an
+   * empty result. Training mode: BN batch statistics (updating the running ones) and, with
+   * `hasDropout`, channel dropout on x5 and x9.
+   */
   forward(x: Tensor): Tensor {
     const f = this.encoder(x);
     try {

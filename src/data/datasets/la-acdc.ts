@@ -9,7 +9,6 @@
  */
 
 import { join } from 'node:path';
-import { readH5Case } from '../../io/index.ts';
 import { dataFail } from '../data-error.ts';
 import type { RawCase } from '../preprocess/pipeline.ts';
 import { h5Image, h5Label } from '../preprocess/volumes.ts';
@@ -48,6 +47,8 @@ async function readH5(
 ): Promise<RawCase> {
   const file = ref.image[0]!;
   const name = rel(dataDir, file);
+  // h5wasm takes seconds to compile: loaded only when an h5 dataset is read
+  const { readH5Case } = await import('../../io/h5.ts');
   const h5 = await readH5Case(file);
   const img = h5Image(h5.image, axes, name);
   const lab = h5Label(h5.label!, axes, classes.length, name);

@@ -8,7 +8,7 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { encodeNpy } from '../../io/index.ts';
+import { encodeNpy } from '../../io/npy.ts';
 import { DataError, dataFail } from '../data-error.ts';
 import { MANIFEST_FILE, type Manifest, type ManifestCase, writeManifest } from '../manifest.ts';
 import { planSteps, preprocessCase, type RawCase } from '../preprocess/pipeline.ts';

@@ -6,7 +6,7 @@
 
 import { statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { readNpy } from '../../io/index.ts';
+import { readNpy } from '../../io/npy.ts';
 import { dataFail } from '../data-error.ts';
 import { findCase, MANIFEST_FILE, type Manifest, type ManifestCase, readManifest } from '../manifest.ts';
 import { halveInPlane } from '../preprocess/resize.ts';

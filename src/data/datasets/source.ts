@@ -5,7 +5,7 @@
 
 import { readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { readNifti } from '../../io/index.ts';
+import { readNifti } from '../../io/nifti.ts';
 import { dataFail } from '../data-error.ts';
 import type { RawCase } from '../preprocess/pipeline.ts';
 import type { PreprocessTask } from '../preprocess/variants.ts';

@@ -8,7 +8,9 @@
  * reorientation, AMOS orientations are never normalised). The source affine is kept in the manifest instead.
  */
 
-import { type NiftiVolume, type NumericArray, reorderAxes } from '../../io/index.ts';
+import type { NumericArray } from '../../io/dtypes.ts';
+import { reorderAxes } from '../../io/layout.ts';
+import type { NiftiVolume } from '../../io/nifti.ts';
 import { dataFail } from '../data-error.ts';
 import { firstNonFinite } from './intensity.ts';
 

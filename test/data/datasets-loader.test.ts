@@ -15,7 +15,7 @@ import { loadCase } from '../../src/data/datasets/preprocessed-loader.ts';
 import { Prefetcher, type TwoStreamBatch } from '../../src/data/prefetch.ts';
 import { TwoStreamSampler } from '../../src/data/sampler.ts';
 import type { TransformSpec } from '../../src/data/transforms/pipeline.ts';
-import { writeNiftiSync } from '../../src/io/index.ts';
+import { writeNiftiSync } from '../../src/io/nifti.ts';
 import { tempDir } from './preprocess-helpers.ts';
 
 const LOADER = fileURLToPath(new URL('../../src/data/datasets/preprocessed-loader.ts', import.meta.url));

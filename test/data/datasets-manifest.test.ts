@@ -17,6 +17,7 @@ import {
   writeManifest,
 } from '../../src/data/manifest.ts';
 import { checkManifest } from '../../src/data/manifest-check.ts';
+import { sampleManifest } from './datasets-helpers.ts';
 import { tempDir } from './preprocess-helpers.ts';
 
 let dir = '';
@@ -25,71 +26,6 @@ before(() => {
   ({ dir, cleanup } = tempDir());
 });
 after(() => cleanup());
-
-const SHA = 'a'.repeat(64);
-
-/** A small valid manifest: two labeled 3D cases and one unlabeled 2D slice. */
-export function sampleManifest(): Manifest {
-  const source = {
-    image: ['imagesTr/img0001.nii.gz'],
-    label: 'labelsTr/label0001.nii.gz',
-    shape: [4, 6, 6],
-    spacing: [2, 0.8, 0.8],
-    affine: null,
-  };
-  return {
-    format: 'semiseg-dataset',
-    version: 1,
-    name: 'Tiny',
-    task: 'synapse',
-    modality: 'CT',
-    channels: ['CT'],
-    classes: ['background', 'spleen', 'liver'],
-    cases: [
-      {
-        id: '0001',
-        image: '0001_image.npy',
-        label: '0001_label.npy',
-        shape: [1, 2, 3, 3],
-        spacing: [4, 1.6, 1.6],
-        labelValues: [0, 2],
-        sha256: { image: SHA, label: SHA },
-        source,
-      },
-      {
-        id: '0002',
-        image: '0002_image.npy',
-        label: '0002_label.npy',
-        shape: [1, 2, 3, 3],
-        spacing: null,
-        labelValues: [0, 1, 2],
-        sha256: { image: SHA, label: SHA },
-        source: { ...source, spacing: null },
-      },
-      {
-        id: 's_1',
-        image: 's_1_image.npy',
-        label: null,
-        shape: [1, 3, 3],
-        spacing: null,
-        labelValues: null,
-        sha256: { image: SHA, label: null },
-        source: { ...source, label: null, shape: [3, 3], spacing: null },
-      },
-    ],
-    splits: { all: ['0001', '0002', 's_1'], labeled_20p: ['0001'], unlabeled_20p: ['0002'] },
-    preprocessing: {
-      variant: '80x160x160',
-      steps: [{ op: 'resize', size: [80, 160, 160] }],
-      onLoad: [],
-      source: '/data/synapse',
-      tool: 'semiseg 0.1.0',
-      created: '2026-01-01T00:00:00.000Z',
-      fingerprint: '0'.repeat(64),
-      notes: ['a note'],
-    },
-  };
-}
 
 test('manifest round trip: write sets the fingerprint, read returns the same object, no temporary file left', () => {
   const m = sampleManifest();

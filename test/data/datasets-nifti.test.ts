@@ -14,7 +14,8 @@ import { loadPreprocessedCase } from '../../src/data/datasets/preprocessed.ts';
 import { readManifest } from '../../src/data/manifest.ts';
 import { ctWindowNormalize } from '../../src/data/preprocess/intensity.ts';
 import { resizeImage, resizeLabel } from '../../src/data/preprocess/resize.ts';
-import { readNpySync, writeNiftiSync } from '../../src/io/index.ts';
+import { writeNiftiSync } from '../../src/io/nifti.ts';
+import { readNpySync } from '../../src/io/npy.ts';
 import { assertClose, FIXTURES, fixtureJson, tempDir } from './preprocess-helpers.ts';
 
 let dir = '';
@@ -121,9 +122,8 @@ const SYN_TEST_IDS = ['0008', '0027', '0029', '0033', '0037', '0039'];
 
 test('Synapse synthetic dataset (written by our writer): default 80x160x160, splits, manifest, loader', async () => {
   const raw = join(dir, 'synapse-raw');
-  SYN_TEST_IDS.forEach((id, n) =>
-    writeCase(raw, 'imagesTr', 'labelsTr', `img${id}`, `label${id}`, [12, 10, 6], n),
-  );
+  for (const [n, id] of SYN_TEST_IDS.entries())
+    writeCase(raw, 'imagesTr', 'labelsTr', `img${id}`, `label${id}`, [12, 10, 6], n);
   const src = openDataset('synapse', raw);
   assert.equal(src.cases.length, 6);
   assert.equal(src.classes.length, 14);

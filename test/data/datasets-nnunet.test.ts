@@ -4,13 +4,12 @@
  */
 
 import assert from 'node:assert/strict';
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { preprocessDataset } from '../../src/data/datasets/preprocess-dataset.ts';
 import { loadPreprocessedCase } from '../../src/data/datasets/preprocessed.ts';
 import { ctWindowNormalize, minMaxNormalize } from '../../src/data/preprocess/intensity.ts';
-import { writeNiftiSync } from '../../src/io/index.ts';
+import { NN_N as N, nnVolume as volume, writeNnunet } from './datasets-helpers.ts';
 import { assertClose, tempDir } from './preprocess-helpers.ts';
 
 let dir = '';
@@ -19,52 +18,6 @@ before(() => {
   ({ dir, cleanup } = tempDir());
 });
 after(() => cleanup());
-
-const XYZ = [7, 6, 4];
-const N = 7 * 6 * 4;
-
-/** Channel c of case n: a ramp; label: three classes in bands. */
-function volume(n: number, c: number): Int16Array {
-  return Int16Array.from({ length: N }, (_, i) => (c === 0 ? -200 + 3 * i + n : 10 + ((i * 7 + n) % 50)));
-}
-
-/** Writes an nnU-Net raw dataset; returns its folder. */
-export function writeNnunet(
-  root: string,
-  opts: { ext?: '.nii.gz' | '.nii'; channels?: string[]; v1?: boolean; cases?: string[] } = {},
-): string {
-  const ext = opts.ext ?? '.nii.gz';
-  const channels = opts.channels ?? ['CT', 'T2'];
-  const cases = opts.cases ?? ['liver_001', 'liver_002', 'liver_003'];
-  mkdirSync(join(root, 'imagesTr'), { recursive: true });
-  mkdirSync(join(root, 'labelsTr'), { recursive: true });
-  cases.forEach((id, n) => {
-    channels.forEach((_, c) => {
-      const name = `${id}_${String(c).padStart(4, '0')}${ext}`;
-      writeNiftiSync(join(root, 'imagesTr', name), { data: volume(n, c), shape: XYZ, spacing: [1, 1.5, 3] });
-    });
-    const lab = Uint8Array.from({ length: N }, (_, i) => Math.floor(i / 60) % 3);
-    writeNiftiSync(join(root, 'labelsTr', `${id}${ext}`), { data: lab, shape: XYZ, spacing: [1, 1.5, 3] });
-  });
-  const json = opts.v1
-    ? {
-        name: 'Liver v1',
-        modality: Object.fromEntries(channels.map((c, i) => [String(i), c])),
-        labels: { '0': 'background', '1': 'liver', '2': 'tumour' },
-        numTraining: cases.length,
-        file_ending: ext,
-      }
-    : {
-        channel_names: Object.fromEntries(channels.map((c, i) => [String(i), c])),
-        labels: { background: 0, liver: 1, tumour: 2 },
-        numTraining: cases.length,
-        file_ending: ext,
-        name: 'Dataset042_Liver',
-        licence: 'CC-BY',
-      };
-  writeFileSync(join(root, 'dataset.json'), JSON.stringify(json));
-  return root;
-}
 
 test('nnU-Net v2 dataset, two channels: CT windowed, T2 min-max, [2, D, H, W] float32, labels by value', async () => {
   const raw = writeNnunet(join(dir, 'Dataset042_Liver'));

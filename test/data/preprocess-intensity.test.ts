@@ -20,7 +20,7 @@ import {
   niftiLabel,
   toLabelMap,
 } from '../../src/data/preprocess/volumes.ts';
-import type { NiftiVolume } from '../../src/io/index.ts';
+import type { NiftiVolume } from '../../src/io/nifti.ts';
 import { assertClose, fixtureJson } from './preprocess-helpers.ts';
 
 const f32 = (xs: number[]) => Float32Array.from(xs);

@@ -47,11 +47,12 @@ async function readH5(
 ): Promise<RawCase> {
   const file = ref.image[0]!;
   const name = rel(dataDir, file);
+  const where = file;
   // h5wasm takes seconds to compile: loaded only when an h5 dataset is read
   const { readH5Case } = await import('../../io/h5.ts');
   const h5 = await readH5Case(file);
-  const img = h5Image(h5.image, axes, name);
-  const lab = h5Label(h5.label!, axes, classes.length, name);
+  const img = h5Image(h5.image, axes, where);
+  const lab = h5Label(h5.label!, axes, classes.length, where);
   return {
     id: ref.id,
     image: img.data,

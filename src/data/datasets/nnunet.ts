@@ -148,14 +148,14 @@ export function openNnunet(dataDir: string): DatasetSource {
   const channelsOf = new Map<string, Map<number, string>>();
   for (const n of matching) {
     const m = /^(.+)_(\d{4})$/.exec(n.slice(0, -ext.length));
-    if (!m) dataFail(`imagesTr/${n}`, 'has no channel suffix', `<case>_0000${ext}`);
+    if (!m) dataFail(join(imgDir, n), 'has no channel suffix', `<case>_0000${ext}`);
     const [, id, ch] = m;
     if (!ID_PATTERN.test(id!))
-      dataFail(`imagesTr/${n}`, `case id '${id}' is not file-name safe`, 'letters, digits, ".", "_", "-"');
+      dataFail(join(imgDir, n), `case id '${id}' is not file-name safe`, 'letters, digits, ".", "_", "-"');
     const c = Number(ch);
     if (c >= desc.channels.length)
       dataFail(
-        `imagesTr/${n}`,
+        join(imgDir, n),
         `channel ${c} is not in channel_names`,
         `channels 0..${desc.channels.length - 1}`,
       );
@@ -170,14 +170,14 @@ export function openNnunet(dataDir: string): DatasetSource {
       const p = map.get(c);
       if (!p)
         dataFail(
-          `imagesTr/${id}_${String(c).padStart(4, '0')}${ext}`,
+          join(imgDir, `${id}_${String(c).padStart(4, '0')}${ext}`),
           'no such file',
           `channel ${c} (${desc.channels[c]}) of case '${id}'`,
         );
       return p;
     });
     const label = join(labDir, id + ext);
-    if (!isFile(label)) dataFail(`labelsTr/${id}${ext}`, 'no such file', `the label of case '${id}'`);
+    if (!isFile(label)) dataFail(label, 'no such file', `the label of case '${id}'`);
     cases.push({ id, image, label });
   }
   if (cases.length !== desc.numTraining)

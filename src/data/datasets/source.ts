@@ -100,8 +100,8 @@ export function findWithExt(dir: string, stem: string, exts: readonly string[]):
 
 /**
  * Reads a NIfTI case: every channel file to float32 (z, y, x) (same shape required), the label to uint8 with
- * values checked against `classes`. Messages name files relative to `dataDir` and give shapes in the files'
- * (x, y, z) order. Spacing and affine come from channel 0.
+ * values checked against `classes`. Messages name the files (absolute paths) and give shapes in the files'
+ * (x, y, z) order; the manifest's `source` records the paths relative to `dataDir`. Spacing and affine come from channel 0.
  */
 export async function readNiftiCase(
   ref: CaseRef,
@@ -112,12 +112,12 @@ export async function readNiftiCase(
   const vols = await Promise.all(ref.image.map((p) => readNifti(p)));
   const first = vols[0]!;
   const parts = vols.map((v, c) => {
-    const name = rel(dataDir, ref.image[c]!);
+    const name = ref.image[c]!;
     const img = niftiImage(v, name);
     if (c > 0 && v.shape.join() !== first.shape.join())
       dataFail(
         name,
-        `shape (${v.shape.join(', ')}) differs from channel 0 (${rel(dataDir, ref.image[0]!)}: (${first.shape.join(', ')}))`,
+        `shape (${v.shape.join(', ')}) differs from channel 0 (${ref.image[0]}: (${first.shape.join(', ')}))`,
         'every channel of a case on the same grid',
       );
     return img;
@@ -128,12 +128,12 @@ export async function readNiftiCase(
   for (const [c, p] of parts.entries()) image.set(p.data, c * n);
   let label: Uint8Array | null = null;
   if (ref.label) {
-    const name = rel(dataDir, ref.label);
+    const name = ref.label;
     const lv = await readNifti(ref.label);
     if (lv.shape.join() !== first.shape.join())
       dataFail(
         name,
-        `label shape (${lv.shape.join(', ')}) differs from the image's (${first.shape.join(', ')}, ${rel(dataDir, ref.image[0]!)})`,
+        `label shape (${lv.shape.join(', ')}) differs from the image's (${first.shape.join(', ')}, ${ref.image[0]})`,
         'image and label of the same shape',
       );
     label = niftiLabel(lv, classes.length, name, classNote).data;

@@ -63,6 +63,8 @@ const EXTS = ['.nii.gz', '.nii'];
 interface Layout {
   task: 'synapse' | 'amos';
   imagePattern: RegExp;
+  /** The image file name pattern for messages. */
+  example: string;
   what: string;
   idOf: (m: RegExpExecArray) => string;
   labelStem: (m: RegExpExecArray) => string;
@@ -91,12 +93,12 @@ function scanPair(
     const id = layout.idOf(m);
     const prev = seen.get(id);
     if (prev !== undefined)
-      dataFail(`${images}/${name}`, `duplicate case '${id}' (also ${prev})`, 'one image file per case');
+      dataFail(join(imgDir, name), `duplicate case '${id}' (also ${prev})`, 'one image file per case');
     seen.set(id, `${images}/${name}`);
     const label = findWithExt(labDir, layout.labelStem(m), EXTS);
     if (!label)
       dataFail(
-        `${labels}/${layout.labelStem(m)}.nii.gz`,
+        join(labDir, `${layout.labelStem(m)}.nii.gz`),
         'no such file',
         `the label of ${images}/${name} (.nii.gz or .nii)`,
       );
@@ -155,6 +157,7 @@ export function openSynapse(dataDir: string, options: OpenOptions = {}): Dataset
     {
       task: 'synapse',
       imagePattern: /^img(\d{4})\.nii(\.gz)?$/,
+      example: 'imgNNNN.nii.gz',
       what: 'Synapse',
       idOf: (m) => m[1]!,
       labelStem: (m) => `label${m[1]}`,
@@ -171,6 +174,7 @@ export function openAmos(dataDir: string, options: OpenOptions = {}): DatasetSou
     {
       task: 'amos',
       imagePattern: /^amos_(\d{4})\.nii(\.gz)?$/,
+      example: 'amos_NNNN.nii.gz',
       what: 'AMOS',
       idOf: (m) => `amos_${m[1]}`,
       labelStem: (m) => `amos_${m[1]}`,

@@ -29,8 +29,19 @@ function capture(tty: boolean): PreprocessIo & { stdout: () => string; stderr: (
   let out = '';
   let err = '';
   return {
-    out: { write: (s: string) => (out += s) },
-    err: { write: (s: string) => (err += s), isTTY: tty },
+    out: {
+      write: (s: string) => {
+        out += s;
+        return true;
+      },
+    },
+    err: {
+      write: (s: string) => {
+        err += s;
+        return true;
+      },
+      isTTY: tty,
+    },
     stdout: () => out,
     stderr: () => err,
   };

@@ -150,6 +150,20 @@ export function rawCases(): ErrorCase[] {
       message: /img0001.nii.gz: voxel \(0, 0, 0\) is Infinity; expected finite intensities/,
     },
     {
+      name: 'empty image (a zero-size axis)',
+      run: () =>
+        run(
+          'synapse',
+          synapse('zero', 1, (r) =>
+            writeNiftiSync(join(r, 'imagesTr', 'img0001.nii.gz'), {
+              data: new Int16Array(0),
+              shape: [0, 5, 4],
+            }),
+          ),
+        ),
+      message: /img0001.nii.gz: has an empty axis \(shape \(0, 5, 4\)\); expected a non-empty volume$/,
+    },
+    {
       name: '4D image',
       run: () =>
         run(

@@ -132,8 +132,9 @@ function writeHashed(path: string, bytes: Buffer): string {
 }
 
 /**
- * Preprocesses the dataset of `options.task` found in `options.dataDir` into `options.outDir` (see the module
- * comment for the files). Throws `DataError` / `IoError` (one line naming the file or field) for an unknown
+ * Preprocesses the dataset of `options.task` found in `options.dataDir` into `options.outDir`: per case a float32
+ * image npy `[C, D, H, W]` (`[C, H, W]` for ACDC slices), a uint8 label npy over the spatial axes, and last the
+ * manifest (spacing in mm, D, H, W order). Throws `DataError` / `IoError` (one line naming the file or field) for an unknown
  * task or variant, a missing folder or file, a malformed file, mismatched shapes, NaN intensities, label values
  * outside the classes, unknown or duplicate `cases`, or a non-empty output folder without `force`.
  */

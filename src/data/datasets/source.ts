@@ -49,7 +49,7 @@ export interface OpenOptions {
   splitSet?: string;
 }
 
-/** True when `path` is a folder. */
+/** True when `path` is a folder (false for a missing path or an empty string). */
 export function isDir(path: string): boolean {
   try {
     return statSync(path).isDirectory();
@@ -58,7 +58,7 @@ export function isDir(path: string): boolean {
   }
 }
 
-/** True when `path` is a regular file. */
+/** True when `path` is a regular file (false for a missing path or an empty string). */
 export function isFile(path: string): boolean {
   try {
     return statSync(path).isFile();
@@ -69,7 +69,7 @@ export function isFile(path: string): boolean {
 
 /**
  * Sorted entry names of a folder (hidden names such as `.DS_Store` and `._x` dropped). Throws `DataError`
- * naming the folder and `expected` when it is missing or not a folder.
+ * naming the folder and `expected` when it is missing or not a folder. An empty folder gives [].
  */
 export function listFolder(dir: string, expected: string): string[] {
   let names: string[];
@@ -89,7 +89,7 @@ export function rel(base: string, path: string): string {
   return relative(base, path).split('\\').join('/');
 }
 
-/** The path of `<dir>/<stem><ext>` for the first existing extension, or null. */
+/** The path of `<dir>/<stem><ext>` for the first existing extension, or null (also for an empty `exts`). */
 export function findWithExt(dir: string, stem: string, exts: readonly string[]): string | null {
   for (const ext of exts) {
     const p = join(dir, stem + ext);
@@ -99,9 +99,11 @@ export function findWithExt(dir: string, stem: string, exts: readonly string[]):
 }
 
 /**
- * Reads a NIfTI case: every channel file to float32 (z, y, x) (same shape required), the label to uint8 with
- * values checked against `classes`. Messages name the files (absolute paths) and give shapes in the files'
- * (x, y, z) order; the manifest's `source` records the paths relative to `dataDir`. Spacing and affine come from channel 0.
+ * Reads a NIfTI case: every channel file to float32 (z, y, x), stacked as the image `[C, D, H, W]` (C = number
+ * of channel files, all on the same grid), the label to uint8 `[D, H, W]` with values checked against
+ * `classes`; spacing in mm (D, H, W order) and the affine come from channel 0. Messages name the files (absolute
+ * paths) and give shapes in the files' (x, y, z) order; the manifest's `source` records the paths relative to
+ * `dataDir`. A volume with an empty axis is a `DataError` naming its file.
  */
 export async function readNiftiCase(
   ref: CaseRef,

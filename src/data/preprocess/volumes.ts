@@ -40,14 +40,20 @@ function niftiSpatial(vol: Pick<NiftiVolume, 'shape'>, where: string): number {
   while (rank > 3 && vol.shape[rank - 1] === 1) rank--;
   if (rank !== 2 && rank !== 3)
     dataFail(where, `has shape (${vol.shape.join(', ')})`, 'a 3D volume (x, y, z) or a 2D image (x, y)');
+  checkNotEmpty(vol.shape, where);
   return rank;
+}
+
+function checkNotEmpty(shape: readonly number[], where: string): void {
+  if (shape.some((s) => s === 0))
+    dataFail(where, `has an empty axis (shape (${shape.join(', ')}))`, 'a non-empty volume');
 }
 
 /**
  * A NIfTI volume as a float32 `[D, H, W]` = (z, y, x) array (2D files: `[H, W]`), spacing reversed to the same
  * order (mm). Scaled data (scl_slope) arrives as float64 from the reader and is rounded to float32, as
- * SimpleITK's cast to float32. Throws `DataError` naming `where` for a 4D file or a NaN / infinite voxel (with
- * its (x, y, z) index in the file).
+ * SimpleITK's cast to float32. Throws `DataError` naming `where` for a 4D file, an empty axis, or a NaN /
+ * infinite voxel (with its (x, y, z) index in the file).
  */
 export function niftiImage(vol: NiftiVolume, where: string): ZyxArray<Float32Array> {
   const rank = niftiSpatial(vol, where);
@@ -116,7 +122,10 @@ export function toLabelMap(
   return out;
 }
 
-/** A NIfTI label map as uint8 `[D, H, W]` (see `toLabelMap`); positions in messages are the file's (x, y, z). */
+/**
+ * A NIfTI label map as uint8 `[D, H, W]` = (z, y, x) with spacing in mm in the same order (see `toLabelMap`);
+ * positions in messages are the file's (x, y, z). An empty axis or a 4D file throws `DataError`.
+ */
 export function niftiLabel(
   vol: NiftiVolume,
   numClasses: number,
@@ -131,7 +140,8 @@ export function niftiLabel(
 
 /**
  * An h5 array in axis order `axes` (LA: 'xyz'; ACDC volumes: 'zyx'; slices: 'yx') to C-order (z, y, x) /
- * (y, x) float32. Throws `DataError` for a rank that does not match `axes` or a non-finite value.
+ * (y, x) float32 (spacing null: h5 files store none). Throws `DataError` for a rank that does not match `axes`,
+ * an empty axis, or a non-finite value.
  */
 export function h5Image(
   a: { data: NumericArray; shape: number[] },
@@ -144,6 +154,7 @@ export function h5Image(
       `image has shape (${a.shape.join(', ')})`,
       `${axes.length} axes (${[...axes].join(', ')})`,
     );
+  checkNotEmpty(a.shape, where);
   const to = axes.length === 3 ? 'zyx' : 'yx';
   const { data, shape } = reorderAxes(toFloat32(a.data), a.shape, axes, to);
   const out = data === a.data ? (data as Float32Array).slice() : (data as Float32Array);
@@ -157,7 +168,10 @@ export function h5Image(
   return { data: out, shape, spacing: null };
 }
 
-/** An h5 label array in axis order `axes` to uint8 (z, y, x) / (y, x); checks values as `toLabelMap`. */
+/**
+ * An h5 label array in axis order `axes` to uint8 (z, y, x) / (y, x); checks values as `toLabelMap`. The shape
+ * is the image's (the IO layer checks that); an empty array gives an empty map.
+ */
 export function h5Label(
   a: { data: NumericArray; shape: number[] },
   axes: string,

@@ -9,7 +9,6 @@ import { join, resolve } from 'node:path';
 import { readNpy } from '../../io/npy.ts';
 import { dataFail } from '../data-error.ts';
 import { findCase, MANIFEST_FILE, type Manifest, type ManifestCase, readManifest } from '../manifest.ts';
-import { halveInPlane } from '../preprocess/resize.ts';
 import type { Sample, SampleShape } from '../sample.ts';
 
 /** On-load steps the loader knows. */
@@ -96,6 +95,8 @@ export async function loadPreprocessedCase(
           `shape (${sample.shape.join(', ')}) cannot be halved in-plane`,
           '[C, D, H, W]',
         );
+      // libtorch loads only for folders that need it (a worker thread then pays its start-up once)
+      const { halveInPlane } = await import('../preprocess/resize.ts');
       sample = halveInPlane(sample.image, sample.shape, sample.label);
     }
   }

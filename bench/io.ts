@@ -7,14 +7,26 @@
  *
  *   node --import tsx bench/io.ts [rounds]
  *
+ * First (when `../shared/data/LA` exists, or SEMISEG_SHARED_DATA points at the data) it measures prefetching:
+ * 8 LA cases preprocessed to npy, then CML's LA batches (4 labeled + 4 unlabeled, RandomRot90Flip and a
+ * 80x112x112 crop) prepared 3 ahead by 2 worker threads with `src/data/datasets/preprocessed-loader.ts` while the main
+ * thread spins for a simulated training step of SEMISEG_BENCH_STEP_MS (default 1000) ms; it reports how long
+ * `next()` waits per step as a percentage of the step time (goal < 5%), after 3 warm-up batches.
+ *
  * The last line is `nifti_read_ratio=<semiseg median / nibabel median>` (goal <= 1.0).
  */
 
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
+import { preprocessDataset } from '../src/data/datasets/preprocess-dataset.ts';
+import { Prefetcher } from '../src/data/prefetch.ts';
+import { samplerPresets, TwoStreamSampler } from '../src/data/sampler.ts';
+import { loadList } from '../src/data/splits.ts';
+import { presets } from '../src/data/transforms/pipeline.ts';
 import { readNifti, readNiftiSync, writeNiftiSync } from '../src/io/nifti.ts';
 
 const PYTHON = process.env['SEMISEG_PYTHON'] ?? '/usr/bin/python3';
@@ -81,6 +93,73 @@ function nibabelRead(path: string): { ms: number; shape: string; dtype: string; 
   const m = /^([\d.e+-]+) \(([\d, ]+)\) (\w+) (-?\d+) (-?\d+)$/.exec(out);
   if (!m) throw new Error(`unexpected nibabel output: ${out}`);
   return { ms: Number(m[1]), shape: m[2]!, dtype: m[3]!, voxel: Number(m[4]), sum: BigInt(m[5]!) };
+}
+
+const SHARED =
+  process.env['SEMISEG_SHARED_DATA'] ??
+  resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', 'shared', 'data');
+const STEP_MS = Number(process.env['SEMISEG_BENCH_STEP_MS'] ?? 1000);
+
+/** Spins the main thread for `ms` milliseconds (a stand-in for a synchronous training step). */
+function busy(ms: number): void {
+  const t = performance.now();
+  while (performance.now() - t < ms) {
+    // busy
+  }
+}
+
+/** Prefetched LA batches while the main thread is busy: wait per step as a share of the step time. */
+async function prefetchBench(): Promise<void> {
+  const la = join(SHARED, 'LA');
+  if (!existsSync(la)) {
+    console.log(`prefetch: skipped (no LA data at ${la})`);
+    return;
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'semiseg-bench-prefetch-'));
+  try {
+    const ids = loadList('la', 'train').slice(0, 8);
+    const t0 = performance.now();
+    await preprocessDataset({ task: 'la', dataDir: la, outDir: dir, cases: ids });
+    const prepSeconds = (performance.now() - t0) / 1000;
+    const warm = 3;
+    const steps = 12;
+    const prefetcher = new Prefetcher({
+      sampler: new TwoStreamSampler({
+        ...samplerPresets.cmlLa,
+        labeled: ids.slice(0, 4),
+        unlabeled: ids.slice(4),
+        seed: 1,
+      }),
+      loader: fileURLToPath(new URL('../src/data/datasets/preprocessed-loader.ts', import.meta.url)),
+      loaderOptions: { dir },
+      transforms: { labeled: presets.cmlLaTrain(), unlabeled: presets.cmlLaTrain() },
+      seed: 1,
+      workers: 2,
+      depth: 3,
+      steps: warm + steps,
+    });
+    const waits: number[] = [];
+    for (let i = 0; i < warm + steps; i++) {
+      const t = performance.now();
+      const r = await prefetcher.next();
+      if (r.done) break;
+      if (i >= warm) waits.push(performance.now() - t);
+      busy(STEP_MS);
+    }
+    await prefetcher.close();
+    const total = waits.reduce((a, b) => a + b, 0);
+    console.log(
+      `prefetch: 8 LA cases preprocessed in ${prepSeconds.toFixed(1)} s; ` +
+        `batches of 4+4 (rot90/flip, crop 80x112x112), 2 workers, depth 3, main thread busy ${STEP_MS} ms per step`,
+    );
+    console.log(
+      `prefetch: wait per step ${waits.map((w) => w.toFixed(0)).join(' ')} ms; median ${median(waits).toFixed(1)} ms, ` +
+        `max ${Math.max(...waits).toFixed(0)} ms`,
+    );
+    console.log(`prefetch_wait_pct=${((100 * total) / (waits.length * STEP_MS)).toFixed(2)} (goal < 5)`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 async function main() {
@@ -154,4 +233,5 @@ async function main() {
   }
 }
 
+await prefetchBench();
 await main();

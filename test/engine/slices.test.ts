@@ -112,6 +112,7 @@ test('slices: memory unchanged after predicting; bad input throws', () => {
     assert.throws(() => slicewiseInference(vol.index(0), f1), /must be \[D, H, W\] or \[C, D, H, W\]/);
     assert.throws(() => slicewiseInference(rand([0, 4, 4]), f1), /is empty/);
     assert.throws(() => slicewiseInference(vol, f1, { batchSize: 1.5 }), /bad batchSize/);
+    assert.throws(() => slicewiseInference(vol.to('uint8'), f1), /dtype uint8; expected a floating type/);
     const shrink = (x: Tensor) => f1(x).index(null, null, [0, 4]);
     assert.throws(() => slicewiseInference(vol, shrink, { size: [16, 16] }), /forward returned logits/);
   });

@@ -296,5 +296,9 @@ test('bad inputs throw RangeError: rank, empty volume, stride > patch, wrong log
     /forward returned logits of shape \[1, 3, 2, 4, 4\]/,
   );
   assert.throws(() => slidingWindowInference(vol, [], o), /at least one forward/);
+  assert.throws(
+    () => slidingWindowInference(vol.to('int64'), fA, o),
+    /dtype int64; expected a floating type/,
+  );
   vol.dispose();
 });

@@ -12,6 +12,7 @@
 import {
   type DeviceSpec,
   inferenceMode,
+  isFloatingDType,
   noGrad,
   ops,
   scope,
@@ -104,6 +105,11 @@ export function slicewiseInference(
   }
   if (volume.shape.some((s) => s === 0))
     throw new RangeError(`slice inference: volume [${volume.shape}] is empty`);
+  if (!isFloatingDType(volume.dtype)) {
+    throw new RangeError(
+      `slice inference: volume has dtype ${volume.dtype}; expected a floating type (float32)`,
+    );
+  }
   const batchSize = options.batchSize ?? 1;
   if (!Number.isInteger(batchSize) || batchSize < 1)
     throw new RangeError(`slice inference: bad batchSize ${batchSize}`);

@@ -16,6 +16,7 @@
 import {
   type DeviceSpec,
   inferenceMode,
+  isFloatingDType,
   noGrad,
   ops,
   scope,
@@ -73,6 +74,11 @@ function checkOptions(volume: Tensor, o: SlidingWindowOptions): void {
   }
   if (volume.shape.some((s) => s === 0)) {
     throw new RangeError(`sliding window: volume [${volume.shape.join(', ')}] is empty`);
+  }
+  if (!isFloatingDType(volume.dtype)) {
+    throw new RangeError(
+      `sliding window: volume has dtype ${volume.dtype}; expected a floating type (float32)`,
+    );
   }
   const b = o.batchSize ?? 1;
   if (!Number.isInteger(b) || b < 1) throw new RangeError(`sliding window: batchSize must be >= 1, got ${b}`);

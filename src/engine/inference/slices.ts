@@ -91,7 +91,8 @@ export interface SlicewiseOptions {
  * @param options - network input size, batching, combination ({@link SlicewiseOptions}).
  * @returns labels `[D, H, W]` (uint8, int32 beyond 256 classes) and probabilities `[K, D, H, W]` float32 on
  *   the input grid (all zero where scipy's zoom fills, see the module comment), on the volume's device.
- * @throws RangeError for an empty volume or a rank other than 3 or 4.
+ * @throws RangeError for an empty or non-floating volume, a rank other than 3 or 4, or logits whose
+ *   batch/spatial sizes differ from the slices'.
  */
 export function slicewiseInference(
   volume: Tensor,

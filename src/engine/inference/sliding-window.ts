@@ -119,8 +119,8 @@ export function probabilitiesToLabels(probabilities: Tensor, threshold?: number)
  * @returns labels `[D, H, W]` (uint8/int32) and probabilities `[K, D, H, W]` float32, both on the volume's
  *   device, cropped to the input size. Made under inference mode by default: they cannot enter autograd
  *   and in-place updates outside inference mode are refused.
- * @throws RangeError for an empty volume, mismatched ranks, a stride larger than the patch, or logits whose
- *   batch/spatial sizes differ from the windows'.
+ * @throws RangeError for an empty or non-floating volume, mismatched ranks, a stride larger than the patch,
+ *   a threshold with other than 2 classes, or logits whose batch/spatial sizes differ from the windows'.
  */
 export function slidingWindowInference(
   volume: Tensor,

@@ -2,8 +2,10 @@
  * The `semiseg` command line: parses the subcommand and hands over to a thin command module.
  * Commands never compute; they call the library and print.
  */
+import { runEvaluate } from './evaluate.ts';
 import { runInspect } from './inspect.ts';
 import { runMethods } from './methods.ts';
+import { runPreprocess } from './preprocess.ts';
 import { runSelfCheck } from './selfcheck.ts';
 import { UsageError } from './usage.ts';
 
@@ -23,6 +25,14 @@ const COMMANDS: Record<string, Command> = {
     run: runInspect,
   },
   methods: { summary: 'list the training methods', run: runMethods },
+  preprocess: {
+    summary: 'preprocess a raw dataset into npy arrays with a manifest',
+    run: (a) => runPreprocess(a),
+  },
+  evaluate: {
+    summary: 'score predicted label volumes against labels (summary.json, summary.md)',
+    run: runEvaluate,
+  },
 };
 
 function help(): string {

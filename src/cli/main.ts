@@ -7,6 +7,8 @@ import { runInspect } from './inspect.ts';
 import { runMethods } from './methods.ts';
 import { runPreprocess } from './preprocess.ts';
 import { runSelfCheck } from './selfcheck.ts';
+import { runTest } from './test-cmd.ts';
+import { runTrain } from './train.ts';
 import { UsageError } from './usage.ts';
 
 type Command = { summary: string; run: (args: string[]) => Promise<number> | number };

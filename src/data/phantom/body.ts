@@ -81,8 +81,9 @@ function diaphragm(body: Body, ax0: number, y: number): number {
 }
 
 /**
- * Paints the background onto `canvas.hu` (clean HU) and sets `canvas.cavity` to 1 where organs may lie;
- * labels stay 0. Draws its smooth fields from `rng`.
+ * Paints the background onto `canvas.hu` (clean float32 HU) and sets `canvas.cavity` (uint8) to 1 where
+ * organs may lie; labels stay 0. All arrays are C-order `[D, H, W]` over `canvas.grid` (never empty: `makeGrid`
+ * refuses empty shapes). Draws its smooth fields from `rng`.
  */
 export function paintBody(canvas: Canvas, rng: Random, body: Body): void {
   const { grid, hu, cavity } = canvas;

@@ -58,34 +58,6 @@ export class SmoothField {
     return { cell, weight };
   }
 
-  /** The field at one world point (mm). Points outside the lattice take the nearest border cell's values. */
-  at(x: number, y: number, z: number): number {
-    const one = (v: number) => Float64Array.of(v);
-    const tx = this.table(one(x), 0, 1, 0);
-    const ty = this.table(one(y), 0, 1, 1);
-    const tz = this.table(one(z), 0, 1, 2);
-    return this.interpolate(
-      tz.cell[0]!,
-      tz.weight[0]!,
-      ty.cell[0]!,
-      ty.weight[0]!,
-      tx.cell[0]!,
-      tx.weight[0]!,
-    );
-  }
-
-  private interpolate(cz: number, wz: number, cy: number, wy: number, cx: number, wx: number): number {
-    const nx = this.n[0];
-    const sxy = nx * this.n[1];
-    const v = this.values;
-    const b = cz * sxy + cy * nx + cx;
-    const c00 = lerp(v[b]!, v[b + 1]!, wx);
-    const c01 = lerp(v[b + nx]!, v[b + nx + 1]!, wx);
-    const c10 = lerp(v[b + sxy]!, v[b + sxy + 1]!, wx);
-    const c11 = lerp(v[b + sxy + nx]!, v[b + sxy + nx + 1]!, wx);
-    return lerp(lerp(c00, c01, wy), lerp(c10, c11, wy), wz);
-  }
-
   /**
    * The field at every voxel of `box` on `grid` (the whole grid when `box` is omitted): float32, C order
    * `[k1 - k0, j1 - j0, i1 - i0]`. An empty box gives an empty array.

@@ -56,7 +56,7 @@ export interface Canvas {
   cavity: Uint8Array;
 }
 
-/** Densifies a centre line with centripetal-free (uniform) Catmull-Rom splines: `steps` sub-segments per span. */
+/** Densifies a centre line with uniform Catmull-Rom splines (`steps` sub-segments per span); radii vary linearly. */
 function spline(points: Vec3[], radii: number[], steps: number): { p: Vec3[]; r: number[] } {
   if (points.length < 3) return { p: points.map((v) => [...v] as Vec3), r: [...radii] };
   const p: Vec3[] = [];
@@ -92,9 +92,10 @@ function bounds(shape: BlobShape | TubeShape, grow: number): { lo: Vec3; hi: Vec
   if (shape.kind === 'blob') {
     for (const e of shape.parts) add(e.center, ellipsoidExtent(e.radii, e.rot));
   } else {
-    shape.points.forEach((p, n) => {
-      const r = shape.radii[n]!;
-      add(p, [r, r, r]);
+    const { p, r } = spline(shape.points, shape.radii, 8);
+    p.forEach((c, n) => {
+      const rn = r[n]!;
+      add(c, [rn, rn, rn]);
     });
   }
   return { lo, hi };

@@ -133,6 +133,10 @@ test('files read back with src/io, agree with the generator, and image and label
   assert.deepEqual(zyx.spacing, [5, 4, 4]);
   assert.deepEqual(image.data, gen.image);
   assert.deepEqual(label.data, gen.label);
+  for (const v of gen.image) {
+    if (!Number.isInteger(v) || Object.is(v, -0) || v < -1024 || v > 3071) assert.fail(`voxel value ${v}`);
+  }
+  for (const v of gen.label) if (v > 13) assert.fail(`label ${v}`);
   assert.deepEqual(image.affine, gen.affine);
 });
 

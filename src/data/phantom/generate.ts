@@ -136,7 +136,8 @@ export function generatePhantomCase(
   const noiseRng = rng.split('noise');
   const noiseHu = options.noiseHu ?? noiseRng.uniform(10, 20);
   addGaussianNoise(noiseRng, image, noiseHu);
-  for (let i = 0; i < n; i++) image[i] = Math.min(3071, Math.max(-1024, Math.round(image[i]!)));
+  // whole HU (+ 0 turns -0 into 0), clamped to the 12-bit CT range
+  for (let i = 0; i < n; i++) image[i] = Math.min(3071, Math.max(-1024, Math.round(image[i]!) + 0));
 
   const counts = new Array<number>(PHANTOM_NUM_CLASSES).fill(0);
   for (let i = 0; i < n; i++) counts[canvas.label[i]!]!++;

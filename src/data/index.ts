@@ -3,6 +3,14 @@
  * float32 images with uint8 label maps over the spatial axes; batches are `[B, C, ...]`.
  */
 
+export {
+  generatePhantomCase,
+  PHANTOM_CLASSES,
+  type PhantomCase,
+  type PhantomDatasetOptions,
+  type PhantomOptions,
+  writePhantomDataset,
+} from './phantom/index.ts';
 export { Prefetcher, type PrefetchOptions, type TwoStreamBatch } from './prefetch.ts';
 export {
   type LoaderContext,

@@ -5,6 +5,7 @@
 import { runEvaluate } from './evaluate.ts';
 import { runInspect } from './inspect.ts';
 import { runMethods } from './methods.ts';
+import { runPhantom } from './phantom.ts';
 import { runPreprocess } from './preprocess.ts';
 import { runSelfCheck } from './selfcheck.ts';
 import { runTest } from './test-cmd.ts';
@@ -31,6 +32,9 @@ const COMMANDS: Record<string, Command> = {
     summary: 'preprocess a raw dataset into npy arrays with a manifest',
     run: (a) => runPreprocess(a),
   },
+  phantom: { summary: 'write the built-in phantom CT dataset (nnU-Net raw format)', run: runPhantom },
+  train: { summary: 'train a method on a preprocessed dataset (semiseg train --help)', run: runTrain },
+  test: { summary: "predict a split with a run's best checkpoint and score it", run: runTest },
   evaluate: {
     summary: 'score predicted label volumes against labels (summary.json, summary.md)',
     run: runEvaluate,

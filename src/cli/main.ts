@@ -2,7 +2,9 @@
  * The `semiseg` command line: parses the subcommand and hands over to a thin command module.
  * Commands never compute; they call the library and print.
  */
+import { runDemoCommand } from './demo.ts';
 import { runEvaluate } from './evaluate.ts';
+import { runExperimentCommand } from './experiment.ts';
 import { runInspect } from './inspect.ts';
 import { runMethods } from './methods.ts';
 import { runPhantom } from './phantom.ts';
@@ -16,8 +18,8 @@ type Command = { summary: string; run: (args: string[]) => Promise<number> | num
 
 const COMMANDS: Record<string, Command> = {
   demo: {
-    summary: 'run the built-in demo (for now: the engine self-check)',
-    run: (args) => runSelfCheck(args, 'demo'),
+    summary: 'phantom data, supervised vs DHC at 20% labels, test, evaluate, report (the main job)',
+    run: runDemoCommand,
   },
   selfcheck: {
     summary: 'check that libtorch loads and a small 3D net trains',
@@ -34,6 +36,10 @@ const COMMANDS: Record<string, Command> = {
   },
   phantom: { summary: 'write the built-in phantom CT dataset (nnU-Net raw format)', run: runPhantom },
   train: { summary: 'train a method on a preprocessed dataset (semiseg train --help)', run: runTrain },
+  experiment: {
+    summary: 'the three-seed protocol: train, test, evaluate, mean and std',
+    run: runExperimentCommand,
+  },
   test: { summary: "predict a split with a run's best checkpoint and score it", run: runTest },
   evaluate: {
     summary: 'score predicted label volumes against labels (summary.json, summary.md)',

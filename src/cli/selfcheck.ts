@@ -2,18 +2,16 @@
 import { selfCheck } from '../torch/selfcheck.ts';
 import { parseFlags, UsageError } from './usage.ts';
 
-export function runSelfCheck(args: string[], as = 'selfcheck'): number {
+export function runSelfCheck(args: string[]): number {
   const { flags, positional } = parseFlags(args, { steps: 'string', json: 'boolean', help: 'boolean' });
   if (flags.help) {
-    console.log(`usage: semiseg ${as} [--steps N] [--json]`);
+    console.log('usage: semiseg selfcheck [--steps N] [--json]');
     return 0;
   }
   if (positional.length > 0) throw new UsageError(`unexpected argument '${positional[0]}'`);
   const steps = flags.steps === undefined ? 8 : Number(flags.steps);
   if (!Number.isInteger(steps) || steps < 2)
     throw new UsageError(`--steps must be an integer >= 2, got ${flags.steps}`);
-  if (as === 'demo')
-    console.log('semiseg demo: the full demo is not built yet; running the engine self-check.');
   const r = selfCheck(steps);
   if (flags.json) {
     console.log(JSON.stringify(r));

@@ -6,7 +6,8 @@
  * Splits: a manifest split `labeled_<X>` / `unlabeled_<X>` is used as shipped; otherwise the labeled
  * cases are drawn from the training pool (`train`, or all cases minus `eval` and `test`) with the
  * run's seed (`20p` = 20%, `4` = four cases). Without `eval` / `test` splits, a fixed 20% of the cases
- * each (chosen with seed 0, the same for every run seed) is held out for them.
+ * each (chosen with seed 0, the same for every run seed) is held out for them. With `--holdout N`, N
+ * cases (fixed, seed 0) are kept out as both the validation and the test set, the rest is the pool.
  */
 import { join, resolve } from 'node:path';
 import { loadPreprocessedCase } from '../data/datasets/index.ts';
@@ -37,14 +38,26 @@ function heldOut(pool: string[], fraction: number, rng: Random): { taken: string
 }
 
 /** The four case lists of a run (see the module comment). Throws one line when a list is empty. */
-export function resolveSplits(m: Manifest, labeled: string, seed: number): RunSplits {
+export function resolveSplits(m: Manifest, labeled: string, seed: number, holdout = 0): RunSplits {
   const all = m.cases.map((c) => c.id).sort();
   const fixed = new Random(0).split('holdout');
+  const name = labeled.startsWith('labeled_') ? labeled.slice(8) : labeled;
   let test = m.splits.test ? [...m.splits.test].sort() : null;
   let evalIds = m.splits.eval ? [...m.splits.eval].sort() : null;
   let pool = m.splits.train
     ? [...m.splits.train].sort()
     : all.filter((id) => !test?.includes(id) && !evalIds?.includes(id));
+  if (holdout > 0) {
+    // The small-data protocol (e.g. LA): N fixed cases validate and test; never a shipped labeled case.
+    const shippedLabeled = m.splits[`labeled_${name}`] ?? [];
+    const candidates = all.filter((id) => !shippedLabeled.includes(id));
+    if (holdout >= candidates.length) {
+      throw new Error(`--holdout ${holdout}: expected fewer than ${candidates.length} cases`);
+    }
+    test = heldOut(candidates, holdout / candidates.length, fixed.fork(2)).taken.slice(0, holdout);
+    evalIds = test;
+    pool = all.filter((id) => !test!.includes(id));
+  }
   if (test === null) {
     const h = heldOut(pool, 0.2, fixed.fork(0));
     test = h.taken;
@@ -55,10 +68,13 @@ export function resolveSplits(m: Manifest, labeled: string, seed: number): RunSp
     evalIds = h.taken;
     pool = h.rest;
   }
-  const name = labeled.startsWith('labeled_') ? labeled.slice(8) : labeled;
   let part: Partition;
   if (m.splits[`labeled_${name}`] && m.splits[`unlabeled_${name}`]) {
-    part = { labeled: m.splits[`labeled_${name}`]!, unlabeled: m.splits[`unlabeled_${name}`]! };
+    const held = new Set([...test, ...evalIds]);
+    part = {
+      labeled: m.splits[`labeled_${name}`]!.filter((id) => !held.has(id)),
+      unlabeled: m.splits[`unlabeled_${name}`]!.filter((id) => !held.has(id)),
+    };
   } else if (/^\d+(\.\d+)?p$/.test(name)) {
     part = drawSplit(pool, Number(name.slice(0, -1)), new Random(seed).split('labeled'));
   } else if (/^\d+$/.test(name)) {
@@ -136,7 +152,7 @@ export async function setupRun(cfg: TrainConfig): Promise<RunParts> {
   getMethod(cfg.method);
   const dataDir = resolve(cfg.data);
   const manifest = readManifest(dataDir);
-  const splits = resolveSplits(manifest, cfg.labeled, cfg.seed);
+  const splits = resolveSplits(manifest, cfg.labeled, cfg.seed, cfg.holdout ?? 0);
   const numClasses = manifest.classes.length;
   const counts = await labelCounts(dataDir, splits.labeled, numClasses);
   const evalCases = await Promise.all(splits.eval.map((id) => loadPreprocessedCase(dataDir, id)));

@@ -40,6 +40,8 @@ export interface TrainConfig {
   resume: boolean;
   /** Stop after this many iterations in this process (smoke runs). 0: no limit. */
   maxIterations: number;
+  /** Keep this many cases out as both the validation and the test set (0: the manifest's or 20% each). */
+  holdout: number;
 }
 
 type Kind = 'string' | 'number' | 'int' | 'boolean' | 'ints' | 'int?';
@@ -142,6 +144,7 @@ export const TRAIN_DEFAULTS: Omit<TrainConfig, 'task' | 'method' | 'data' | 'lab
   threads: 0,
   resume: false,
   maxIterations: 0,
+  holdout: 0,
 };
 
 const REQUIRED: (keyof TrainConfig)[] = ['task', 'method', 'data', 'labeled', 'out'];

@@ -65,5 +65,5 @@ test('bad flags give one line naming the flag', () => {
   assert.equal(parseTrainArgs([...base, '--no-rampup']).rampup, false);
   assert.equal(parseTrainArgs([...base, '--resume']).resume, true);
   assert.ok(trainHelp().includes('--unsup-weight'));
-  assert.equal(Object.keys(TRAIN_DEFAULTS).length + 5, 23);
+  assert.equal(Object.keys(TRAIN_DEFAULTS).length + 5, 24);
 });

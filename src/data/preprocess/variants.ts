@@ -5,7 +5,8 @@
  * | --- | --- |
  * | synapse | `80x160x160` (DHC Era 1 / SKCDF / the DHC paper tables), `dhc-head` (native size, H and W halved on every load), `native`, any `DxHxW` |
  * | amos | `80x160x160` (both DHC eras), `dhc-head` (the same arrays), `native`, any `DxHxW` |
- * | la, acdc | `native` (the h5 arrays as they are: LA z-scored, ACDC min-max scaled by their sources) |
+ * | la | `native` (the h5 arrays as they are, z-scored by their source), any `DxHxW` (a CPU-sized copy) |
+ * | acdc | `native` (the h5 arrays as they are, min-max scaled by their source) |
  * | nnunet | `native`, `80x160x160`, any `DxHxW` |
  *
  * Intensities: Synapse and AMOS use the CT window [-75, 275] then per-volume min-max (DHC spec §1; AMOS MRI
@@ -34,7 +35,7 @@ const NAMED: Record<PreprocessTask, string[]> = {
 /** Variant names of a task, default first (`DxHxW` means any size for the tasks that resize). */
 export function taskVariants(task: PreprocessTask): string[] {
   const named = NAMED[task];
-  return task === 'la' || task === 'acdc' ? [...named] : [...named, 'DxHxW'];
+  return task === 'acdc' ? [...named] : [...named, 'DxHxW'];
 }
 
 /** Checks a task name; throws a `DataError` on `field` listing the known tasks. */
@@ -66,7 +67,7 @@ export function variantPlan(
 ): PreprocessPlan {
   const name = variant ?? NAMED[task][0]!;
   const intensity = intensityFor(task, channels);
-  const resizes = task !== 'la' && task !== 'acdc';
+  const resizes = task !== 'acdc';
   const size = resizes ? parseSize(name) : null;
   const notes: string[] = [];
   if (size) {

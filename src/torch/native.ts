@@ -88,6 +88,11 @@ function loadAddon(): NativeAddon {
   if (!existsSync(ADDON_PATH)) {
     throw new Error(`semiseg: the native addon is not built (${ADDON_PATH}): run 'npm run setup'`);
   }
+  // libgomp reads its settings when the addon loads it. Its default spin-waiting makes libtorch 10-20
+  // times slower whenever the cores are shared (another training, a test runner, a second process):
+  // measured 11 s vs 0.8 s per step. Passive waiting costs little when the machine is idle. An explicit
+  // OMP_WAIT_POLICY from the user wins.
+  process.env.OMP_WAIT_POLICY ??= 'PASSIVE';
   const require = createRequire(import.meta.url);
   const addon = require(ADDON_PATH) as NativeAddon;
   addon.setErrorClass(TorchError);

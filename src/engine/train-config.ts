@@ -116,6 +116,13 @@ export const TRAIN_OPTIONS: readonly OptionSpec[] = [
     help: 'continue the run in --out from its last checkpoint',
   },
   {
+    key: 'holdout',
+    flag: 'holdout',
+    kind: 'int',
+    help: 'cases kept out as both validation and test set (0: splits)',
+    check: nonNegative,
+  },
+  {
     key: 'maxIterations',
     flag: 'max-iterations',
     kind: 'int',

@@ -60,6 +60,32 @@ test(
 );
 
 test(
+  'LA: a DxHxW variant makes a CPU-sized copy (images trilinear, labels nearest, spacing scaled)',
+  { skip: sharedSkip('LA') },
+  async () => {
+    const out = join(dir, 'la-small');
+    const r = await preprocessDataset({
+      task: 'la',
+      dataDir: LA,
+      outDir: out,
+      cases: LA_IDS,
+      variant: '22x36x44',
+    });
+    for (const id of LA_IDS) {
+      const c = r.manifest.cases.find((k) => k.id === id)!;
+      assert.deepEqual(c.shape, [1, 22, 36, 44]);
+      assert.deepEqual(c.labelValues, [0, 1], 'labels stay {0, 1} (nearest)');
+      const h5 = await readH5Case(join(LA, '2018LA_Seg_Training Set', id, 'mri_norm2.h5'));
+      const [X, Y, Z] = h5.image.shape as [number, number, number];
+      const want = [(0.625 * Z) / 22, (0.625 * Y) / 36, (0.625 * X) / 44];
+      c.spacing!.forEach((v, i) =>
+        assert.ok(Math.abs(v - want[i]!) < 1e-9, `spacing ${i}: ${v} vs ${want[i]}`),
+      );
+    }
+  },
+);
+
+test(
   'LA: reference splits over all 24 shared cases (labeled 4 / 8 first ids of train.list)',
   { skip: sharedSkip('LA') },
   () => {

@@ -25,8 +25,8 @@ export function rawCases(): ErrorCase[] {
     },
     {
       name: 'variant a task does not have',
-      run: () => variantPlan('la', '80x160x160', ['MRI']),
-      message: /^variant: unknown variant '80x160x160' for task la; expected one of native$/,
+      run: () => variantPlan('acdc', '80x160x160', ['MRI']),
+      message: /^variant: unknown variant '80x160x160' for task acdc; expected one of native$/,
     },
     {
       name: 'missing data folder',

@@ -78,9 +78,8 @@ test(
       const h5 = await readH5Case(join(LA, '2018LA_Seg_Training Set', id, 'mri_norm2.h5'));
       const [X, Y, Z] = h5.image.shape as [number, number, number];
       const want = [(0.625 * Z) / 22, (0.625 * Y) / 36, (0.625 * X) / 44];
-      c.spacing!.forEach((v, i) =>
-        assert.ok(Math.abs(v - want[i]!) < 1e-9, `spacing ${i}: ${v} vs ${want[i]}`),
-      );
+      for (const [i, v] of c.spacing!.entries())
+        assert.ok(Math.abs(v - want[i]!) < 1e-9, `spacing ${i}: ${v} vs ${want[i]}`);
     }
   },
 );

@@ -7,39 +7,19 @@
  * Last two lines: `conv_step_ratio=<ts/python>` and `op_overhead_ratio=<ts/python>`.
  * Usage: npm run bench:engine [-- --rounds 5 --steps 3]
  */
-import { spawn } from 'node:child_process';
-import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
+
 import { getNumThreads, manualSeed, ops, randint, randn, scope, tensor } from '../src/torch/index.ts';
 import { BatchNorm3d, Conv3d, ReLU, Sequential } from '../src/torch/nn/index.ts';
 import { SGD } from '../src/torch/optim/index.ts';
+import { median, numberArg, startPython } from './peer.ts';
 
-const arg = (name: string, dflt: number) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? Number(process.argv[i + 1]) : dflt;
-};
+const arg = numberArg;
 const ROUNDS = arg('rounds', 5);
 const STEPS = arg('steps', 3);
 const ADDS = 20000;
 
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-};
-
-// The Python reference, kept alive across rounds.
-const py = spawn('/usr/bin/python3', [fileURLToPath(new URL('./engine_ref.py', import.meta.url))], {
-  env: { ...process.env, THREADS: String(getNumThreads()) },
-  stdio: ['pipe', 'pipe', 'inherit'],
-});
-const lines = createInterface({ input: py.stdout })[Symbol.asyncIterator]();
-async function ask<T>(cmd: string): Promise<T> {
-  if (cmd) py.stdin.write(`${cmd}\n`);
-  const next = await lines.next();
-  if (next.done) throw new Error('the Python reference exited (is python3-torch installed?)');
-  return JSON.parse(next.value) as T;
-}
+const py = startPython(new URL('./engine_ref.py', import.meta.url), { THREADS: String(getNumThreads()) });
+const ask = <T>(cmd: string) => py.ask<T>(cmd);
 
 const block = (i: number, o: number) => [new Conv3d(i, o, 3, { padding: 1 }), new BatchNorm3d(o), new ReLU()];
 manualSeed(0);
@@ -120,7 +100,7 @@ for (let r = 0; r < ROUNDS; r++) {
     `round ${r + 1}: step ratio ${median(stepRatios.slice(-STEPS)).toFixed(3)}, add ratio ${median(opRatios.slice(-STEPS)).toFixed(3)}`,
   );
 }
-py.stdin.end();
+py.close();
 console.log(`losses identical on both sides, step by step: ${sameLosses}`);
 console.log(
   `conv step median: semiseg ${median(tsSteps).toFixed(4)} s, PyTorch ${median(pySteps).toFixed(4)} s (${tsSteps.length} pairs)`,

@@ -5,39 +5,23 @@
  * TS and Python iterations alternate one by one; the ratio is the median of the per-pair ratios.
  * Last line: `dhc_step_ratio=<ts/python>`. Usage: npm run bench:train [-- --pairs 6]
  */
-import { spawn } from 'node:child_process';
-import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
 import { classCounts } from '../src/methods/common/distdw.ts';
 import { DHC } from '../src/methods/dhc.ts';
 import { createModel } from '../src/models/index.ts';
 import { asNumbers } from '../src/torch/arrays.ts';
 import { getNumThreads, manualSeed, randint, randn, scope } from '../src/torch/index.ts';
+import { median, numberArg, startPython } from './peer.ts';
 
-const arg = (name: string, dflt: number) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? Number(process.argv[i + 1]) : dflt;
-};
+const arg = numberArg;
 const PAIRS = arg('pairs', 6);
 const PATCH = [32, 64, 64];
 const C = 14;
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-};
 
-const py = spawn('/usr/bin/python3', [fileURLToPath(new URL('./train_ref.py', import.meta.url))], {
-  env: { ...process.env, THREADS: String(getNumThreads()), PATCH: PATCH.join(',') },
-  stdio: ['pipe', 'pipe', 'inherit'],
+const py = startPython(new URL('./train_ref.py', import.meta.url), {
+  THREADS: String(getNumThreads()),
+  PATCH: PATCH.join(','),
 });
-const lines = createInterface({ input: py.stdout })[Symbol.asyncIterator]();
-async function ask<T>(cmd: string): Promise<T> {
-  if (cmd) py.stdin.write(`${cmd}\n`);
-  const next = await lines.next();
-  if (next.done) throw new Error('the Python reference exited (is python3-torch installed?)');
-  return JSON.parse(next.value) as T;
-}
+const ask = <T>(cmd: string) => py.ask<T>(cmd);
 
 manualSeed(1);
 const xl = randn([2, 1, ...PATCH]).keep();
@@ -81,7 +65,7 @@ for (let i = 0; i < PAIRS; i++) {
     `pair ${i + 1}: semiseg ${a.toFixed(3)} s, PyTorch ${b.toFixed(3)} s, ratio ${(a / b).toFixed(3)}`,
   );
 }
-py.stdin.end();
+py.close();
 method.dispose();
 console.log(`DHC iteration median: semiseg ${median(ts).toFixed(3)} s, PyTorch ${median(pyT).toFixed(3)} s`);
 console.log(`dhc_step_ratio=${median(ratios).toFixed(3)}`);

@@ -5,29 +5,11 @@
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import type { NativeOpInfo } from '../src/torch/native.ts';
 
-/** What the addon's `describeOp` reports for one argument. */
-export interface ArgInfo {
-  name: string;
-  type: string;
-  kind: string;
-  optional: boolean;
-  kwargOnly: boolean;
-  writes: boolean;
-  size?: number;
-  default?: string;
-  hasDefault: boolean;
-}
-
-/** What the addon's `describeOp` reports for one operator. */
-export interface OpInfo {
-  name: string;
-  overload: string;
-  schema: string;
-  mutable: boolean;
-  args: ArgInfo[];
-  returns: { name: string; type: string; aliasesInput: boolean }[];
-}
+/** What the addon's `describeOp` reports for one operator (and one of its arguments). */
+export type OpInfo = NativeOpInfo;
+export type ArgInfo = NativeOpInfo['args'][number];
 
 /** One allowlist line: the TypeScript name and the qualified schema name. */
 export interface AllowlistEntry {

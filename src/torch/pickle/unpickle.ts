@@ -4,7 +4,7 @@
  * rebuilt from their storages. Any other Python object is refused with a message naming it, so a
  * checkpoint can never run code.
  */
-import type { DType } from '../dtype.ts';
+import { DTYPE_SIZE, type DType } from '../dtype.ts';
 import * as ops from '../generated/ops.ts';
 import { native } from '../native.ts';
 import { Tensor } from '../tensor.ts';
@@ -34,19 +34,6 @@ const STORAGE_DTYPES: Record<string, DType> = {
   CharStorage: 'int8',
   ByteStorage: 'uint8',
   BoolStorage: 'bool',
-};
-
-const ITEM_SIZE: Record<string, number> = {
-  float32: 4,
-  float64: 8,
-  float16: 2,
-  bfloat16: 2,
-  int64: 8,
-  int32: 4,
-  int16: 2,
-  int8: 1,
-  uint8: 1,
-  bool: 1,
 };
 
 interface Global {
@@ -91,7 +78,7 @@ export function unpickleTorchFile(bytes: Uint8Array): PickleValue {
       const data = entries.get(`${prefix}data/${key}`);
       if (data === undefined) throw new Error(`storage record data/${key} is missing`);
       const n = Number(numel);
-      if (data.length !== n * ITEM_SIZE[dtype]!) throw new Error(`storage data/${key} has the wrong size`);
+      if (data.length !== n * DTYPE_SIZE[dtype]) throw new Error(`storage data/${key} has the wrong size`);
       s = new Tensor(native.fromBytes(data, dtype, n));
       storages.set(key, s);
     }

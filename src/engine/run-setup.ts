@@ -16,7 +16,7 @@ import { type Manifest, readManifest } from '../data/manifest.ts';
 import type { MethodContext, SegmentationNet, SemiSupervisedMethod } from '../methods/method.ts';
 import { getMethod } from '../methods/registry.ts';
 import { createModel } from '../models/index.ts';
-import { libtorchVersion, setNumThreads } from '../torch/index.ts';
+import { libtorchVersion, manualSeed, setNumThreads } from '../torch/index.ts';
 import { BatchSource } from './batch-source.ts';
 import type { TrainConfig } from './train-config.ts';
 import type { TrainerConfig } from './trainer.ts';
@@ -174,6 +174,9 @@ export async function setupRun(cfg: TrainConfig): Promise<RunParts> {
     workers: cfg.workers,
   });
   const validator = new Validator(evalCases, numClasses, cfg.patch);
+  // The references seed torch with --seed before building the networks: initial weights and dropout
+  // masks then depend on the seed alone, not on what ran before in the process.
+  manualSeed(cfg.seed);
   const method = createMethod(cfg, manifest, counts);
   const trainer: TrainerConfig = {
     maxEpoch: cfg.epochs,

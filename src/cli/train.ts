@@ -5,6 +5,16 @@ import { ConfigError, parseTrainArgs, trainHelp } from '../engine/train-config.t
 import { train } from '../engine/trainer.ts';
 import { UsageError } from './usage.ts';
 
+const tty = process.stderr.isTTY === true;
+
+/** One progress line on a terminal: `epoch 3 [#####.....] 12/24 loss 0.8123`. */
+function drawProgress(p: { epoch: number; step: number; perEpoch: number; loss: number }): void {
+  const width = 24;
+  const done = Math.round((p.step / p.perEpoch) * width);
+  const bar = `${'#'.repeat(done)}${'.'.repeat(width - done)}`;
+  process.stderr.write(`\r\x1b[Kepoch ${p.epoch} [${bar}] ${p.step}/${p.perEpoch} loss ${p.loss.toFixed(4)}`);
+}
+
 export async function runTrain(args: string[]): Promise<number> {
   if (args.includes('--help') || args.includes('-h')) {
     console.log(trainHelp());
@@ -32,8 +42,13 @@ export async function runTrain(args: string[]): Promise<number> {
       paths,
       config: parts.trainer,
       resume: cfg.resume,
-      log: (line) => console.log(line),
+      log: (line) => {
+        if (tty) process.stderr.write('\r\x1b[K');
+        console.log(line);
+      },
+      ...(tty ? { onStep: drawProgress } : {}),
     });
+    if (tty) process.stderr.write('\r\x1b[K');
     console.log(
       `${summary.status}: ${summary.iterations} iterations; best validation Dice ${(summary.bestScore * 100).toFixed(2)}% at epoch ${summary.bestEpoch}; run in ${paths.dir}`,
     );

@@ -59,6 +59,8 @@ export interface TrainerRun {
   config: TrainerConfig;
   resume?: boolean;
   log?: (line: string) => void;
+  /** Called after every step (for progress displays): epoch, step within the epoch, steps per epoch. */
+  onStep?: (p: { epoch: number; step: number; perEpoch: number; loss: number }) => void;
 }
 
 /** Trains `method` to the end (or early stop, SIGINT, a non-finite loss). */
@@ -114,6 +116,7 @@ export async function train(run: TrainerRun): Promise<TrainSummary> {
           seconds: (performance.now() - t0) / 1000,
         });
         rec = { ...rec, iteration: rec.iteration + 1, iterationInEpoch: i + 1, sampler: b.state, epoch };
+        run.onStep?.({ epoch, step: i + 1, perEpoch, loss: r.losses.total ?? Number.NaN });
         ranHere += 1;
         if (
           interrupted ||

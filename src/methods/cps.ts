@@ -4,9 +4,8 @@
  * pseudo-labels on all samples (labeled ones included); unweighted CE + Dice on the labeled half.
  * `L = DCCE(zA_l) + DCCE(zB_l) + lambda (CE(zA, argmax zB) + CE(zB, argmax zA))`.
  */
-import { crossEntropy, diceCeLoss } from '../losses/index.ts';
 import type { Tensor } from '../torch/index.ts';
-import { rows, TwoNets } from './common/two-net.ts';
+import { coTrainingStep, TwoNets } from './common/two-net.ts';
 import type { MethodContext, Progress, SemiSupervisedMethod, StepResult, TrainBatch } from './method.ts';
 
 export class CPS implements SemiSupervisedMethod {
@@ -18,36 +17,14 @@ export class CPS implements SemiSupervisedMethod {
   }
 
   get models() {
-    return { A: this.nets.A, B: this.nets.B };
+    return this.nets.models;
   }
   get optimizers() {
-    return { A: this.nets.optA, B: this.nets.optB };
+    return this.nets.optimizers;
   }
 
   trainStep(batch: TrainBatch, progress: Progress): StepResult {
-    this.nets.zeroGrad();
-    const { zA, zB, nLabeled } = this.nets.forward(batch.labeled.image, batch.unlabeled.image);
-    const y = batch.labeled.label;
-    const qA = TwoNets.pseudoLabels(zA);
-    const qB = TwoNets.pseudoLabels(zB);
-    const supA = diceCeLoss(rows(zA, 0, nLabeled), y);
-    const supB = diceCeLoss(rows(zB, 0, nLabeled), y);
-    const cpsA = crossEntropy(zA, qB);
-    const cpsB = crossEntropy(zB, qA);
-    const total = supA.add(supB).add(cpsA.add(cpsB).mul(progress.lambda));
-    total.backward();
-    const skipped = this.nets.step();
-    return {
-      losses: {
-        total: total.item(),
-        sup_A: supA.item(),
-        sup_B: supB.item(),
-        cps_A: cpsA.item(),
-        cps_B: cpsB.item(),
-      },
-      skipped,
-      tolerated: [],
-    };
+    return coTrainingStep(this.nets, batch, progress.lambda);
   }
 
   predict(x: Tensor): Tensor {

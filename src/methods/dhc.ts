@@ -10,13 +10,12 @@
  * finite skips its step). The weighting state is saved in checkpoints (the reference does not), so
  * that resume is exact.
  */
-import { crossEntropy, diceCeLoss } from '../losses/index.ts';
 import { asNumbers } from '../torch/arrays.ts';
 import type { Tensor } from '../torch/index.ts';
 import { DiffDW } from './common/diffdw.ts';
 import { DistDW } from './common/distdw.ts';
 import { putPrefixed, takePrefixed } from './common/state.ts';
-import { isDegenerateNaN, rows, TwoNets } from './common/two-net.ts';
+import { coTrainingStep, rows, TwoNets } from './common/two-net.ts';
 import type { MethodContext, Progress, SemiSupervisedMethod, StepResult, TrainBatch } from './method.ts';
 
 /** DHC's options (the references' defaults: DistDW momentum 0.99, DiffDW accumulation 50). */
@@ -38,54 +37,20 @@ export class DHC implements SemiSupervisedMethod {
   }
 
   get models() {
-    return { A: this.nets.A, B: this.nets.B };
+    return this.nets.models;
   }
   get optimizers() {
-    return { A: this.nets.optA, B: this.nets.optB };
+    return this.nets.optimizers;
   }
 
   trainStep(batch: TrainBatch, progress: Progress): StepResult {
-    this.nets.zeroGrad();
-    const { zA, zB, nLabeled } = this.nets.forward(batch.labeled.image, batch.unlabeled.image);
-    const n = zA.size(0);
-    const y = batch.labeled.label;
-    const qA = TwoNets.pseudoLabels(zA);
-    const qB = TwoNets.pseudoLabels(zB);
-    const zAl = rows(zA, 0, nLabeled);
-    const zBl = rows(zB, 0, nLabeled);
-    const wA = this.diffdw.update(zAl, y);
-    const wB = this.distdw.update(rows(zB, nLabeled, n));
-    const supA = diceCeLoss(zAl, y, { weight: wA });
-    const supB = diceCeLoss(zBl, y, { weight: wB });
-    const cpsA = crossEntropy(zA, qB, wA);
-    const cpsB = crossEntropy(zB, qA, wB);
-    const total = supA.add(supB).add(cpsA.add(cpsB).mul(progress.lambda));
-    total.backward();
-    const skipped = this.nets.step();
-    const losses = {
-      total: total.item(),
-      sup_A: supA.item(),
-      sup_B: supB.item(),
-      cps_A: cpsA.item(),
-      cps_B: cpsB.item(),
-    };
-    // A weighted CE whose target weights sum to 0 is 0/0 = NaN in the reference too (its GradScaler then
-    // skips that net's step); that is tolerated, any other non-finite value is not.
-    const tolerated: string[] = [];
-    for (const [k, z] of [
-      ['sup_A', zA],
-      ['sup_B', zB],
-      ['cps_A', zA],
-      ['cps_B', zB],
-    ] as const) {
-      if (isDegenerateNaN(losses[k], z)) tolerated.push(k);
-    }
-    if (tolerated.length > 0 && Number.isNaN(losses.total)) tolerated.push('total');
+    const r = coTrainingStep(this.nets, batch, progress.lambda, ({ zA, zB, nLabeled, label }) => ({
+      A: this.diffdw.update(rows(zA, 0, nLabeled), label),
+      B: this.distdw.update(rows(zB, nLabeled, zB.size(0))),
+    }));
     return {
-      losses,
-      skipped,
-      tolerated,
-      vectors: { weights_A: asNumbers(wA), weights_B: asNumbers(wB) },
+      ...r,
+      vectors: { weights_A: asNumbers(this.diffdw.weights), weights_B: asNumbers(this.distdw.weights) },
     };
   }
 

@@ -1,6 +1,7 @@
 /** Shared helpers of the engine tests: fixtures (read with semiseg's own loader) and comparisons. */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { asNumbers } from '../../src/torch/arrays.ts';
 import { loadTensors, type Tensor } from '../../src/torch/index.ts';
 
 export const FIXTURES = fileURLToPath(new URL('../fixtures/engine/', import.meta.url));
@@ -26,10 +27,6 @@ export function fixtureTensor(file: string, key: string): Tensor {
 
 export function fixtureJson<T>(name: string): T {
   return JSON.parse(readFileSync(FIXTURES + name, 'utf8')) as T;
-}
-
-function asNumbers(t: Tensor): number[] {
-  return Array.from(t.toArray() as ArrayLike<number | bigint>, (v) => Number(v));
 }
 
 /** Largest absolute element difference; throws when the shapes differ. */

@@ -3,9 +3,11 @@
  * with their own SGD, a forward of the concatenated batch, hard pseudo-labels, guarded steps, A/B
  * averaged logits for prediction, and state under `model.A`, `optim.A`, ...
  */
+
+import { crossEntropy, diceCeLoss } from '../../losses/index.ts';
 import { cat, noGrad, ops, type Tensor } from '../../torch/index.ts';
 import { SGD } from '../../torch/optim/index.ts';
-import type { MethodContext, SegmentationNet } from '../method.ts';
+import type { MethodContext, SegmentationNet, StepResult, TrainBatch } from '../method.ts';
 import { guardedStep } from './grads.ts';
 import { initNet, type NetInit } from './net-init.ts';
 import { putPrefixed, takePrefixed } from './state.ts';
@@ -40,6 +42,16 @@ export class TwoNets implements Disposable {
   /** Hard pseudo-labels: argmax over classes of detached logits (ties to the lowest index). */
   static pseudoLabels(logits: Tensor): Tensor {
     return noGrad(() => logits.detach().argmax(1));
+  }
+
+  /** The networks by role, as `SemiSupervisedMethod.models`. */
+  get models(): { A: SegmentationNet; B: SegmentationNet } {
+    return { A: this.A, B: this.B };
+  }
+
+  /** The optimizers by role, as `SemiSupervisedMethod.optimizers`. */
+  get optimizers(): { A: SGD; B: SGD } {
+    return { A: this.optA, B: this.optB };
   }
 
   zeroGrad(): void {
@@ -86,6 +98,61 @@ export class TwoNets implements Disposable {
   [Symbol.dispose](): void {
     this.dispose();
   }
+}
+
+/** Class weights of each network for one step (null: unweighted). */
+export interface StepWeights {
+  A: Tensor | null;
+  B: Tensor | null;
+}
+
+/**
+ * One co-training iteration of the CPS skeleton: both forwards on the concatenated batch, hard
+ * pseudo-labels, then `weigh` (DHC's weight updates; called after the argmaxes and before the
+ * losses, as in the reference), `L = DCCE(zA_l; W_A) + DCCE(zB_l; W_B) + lambda (CE(zA, argmax zB;
+ * W_A) + CE(zB, argmax zA; W_B))`, one backward, guarded steps of A then B. A weighted term that is
+ * NaN while the logits are finite (target weights summing to 0, as in the reference) is reported as
+ * tolerated.
+ */
+export function coTrainingStep(
+  nets: TwoNets,
+  batch: TrainBatch,
+  lambda: number,
+  weigh?: (z: { zA: Tensor; zB: Tensor; nLabeled: number; label: Tensor }) => StepWeights,
+): StepResult {
+  nets.zeroGrad();
+  const { zA, zB, nLabeled } = nets.forward(batch.labeled.image, batch.unlabeled.image);
+  const y = batch.labeled.label;
+  const qA = TwoNets.pseudoLabels(zA);
+  const qB = TwoNets.pseudoLabels(zB);
+  const w = weigh ? weigh({ zA, zB, nLabeled, label: y }) : { A: null, B: null };
+  const supA = diceCeLoss(rows(zA, 0, nLabeled), y, { weight: w.A });
+  const supB = diceCeLoss(rows(zB, 0, nLabeled), y, { weight: w.B });
+  const cpsA = crossEntropy(zA, qB, w.A);
+  const cpsB = crossEntropy(zB, qA, w.B);
+  const total = supA.add(supB).add(cpsA.add(cpsB).mul(lambda));
+  total.backward();
+  const skipped = nets.step();
+  const losses = {
+    total: total.item(),
+    sup_A: supA.item(),
+    sup_B: supB.item(),
+    cps_A: cpsA.item(),
+    cps_B: cpsB.item(),
+  };
+  const tolerated: string[] = [];
+  if (weigh) {
+    for (const [k, z] of [
+      ['sup_A', zA],
+      ['sup_B', zB],
+      ['cps_A', zA],
+      ['cps_B', zB],
+    ] as const) {
+      if (isDegenerateNaN(losses[k], z)) tolerated.push(k);
+    }
+    if (tolerated.length > 0 && Number.isNaN(losses.total)) tolerated.push('total');
+  }
+  return { losses, skipped, tolerated };
 }
 
 /** Rows `[start, end)` of a batch tensor along dim 0. */
